@@ -1,0 +1,211 @@
+"""Every way an existing order changes: confirm, extend, amend, cancel, expire.
+
+Each change locks the order row, changes seats through availability, records
+an audit event and writes the outbox event in the same transaction.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from availability.selectors import slot_for_option_at
+from availability.errors import AvailabilityError, DepartureClosed, HoldExpired, SoldOut
+from availability.services import hold_change, hold_confirm, hold_extend, hold_release
+from intake import events
+from intake.canonical import order_document
+from intake.drafts import OrderChanges
+from intake.errors import (
+    AfterCancellationCutoff,
+    DepartureNotBookable,
+    InvalidOrderState,
+    MissingField,
+    NoSuchDeparture,
+    OrderNotFound,
+    OverCapacity,
+)
+from intake.models import Order, OrderStatus
+from intake.services.audit import audit_record
+from intake.services.orders import order_lines_write
+from intake.services.resolution import lines_resolve, option_resolve, slot_check_bookable
+
+LIVE = (OrderStatus.HELD, OrderStatus.CONFIRMED)
+
+
+def order_lock(*, order_id: int) -> Order:
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFound(f"order {order_id} not found", order_id=order_id)
+    return order
+
+
+def _hold_is_expired(order: Order) -> bool:
+    return order.status == OrderStatus.HELD and order.hold_expires_at is not None and order.hold_expires_at <= timezone.now()
+
+
+def _mark_expired(order: Order, actor: str) -> None:
+    hold_release(hold_id=order.hold_id)
+    order.status = OrderStatus.EXPIRED
+    order.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="order.expired", order=order, departure=order.departure)
+    events.publish(topic=events.ORDER_EXPIRED, order=order, payload=order_document(order))
+    _availability_changed(order.departure_id)
+
+
+def _availability_changed(departure_id: int) -> None:
+    events.publish(topic=events.AVAILABILITY_CHANGED, departure_id=departure_id, payload={"departure_id": departure_id})
+
+
+def order_confirm(*, order_id: int, actor: str, changes: OrderChanges | None = None) -> Order:
+    """Confirm a held order, applying last changes (contact, units) first. Repeating is harmless."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        if order.status == OrderStatus.CONFIRMED and changes is None:
+            return order
+        if _hold_is_expired(order):
+            _mark_expired(order, actor)
+            raise InvalidOrderState("the hold has expired", order_reference=order.reference, status="expired")
+        if order.status not in LIVE:
+            raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
+        if changes is not None:
+            _apply(order, changes, actor)
+        if order.status == OrderStatus.HELD:
+            try:
+                hold_confirm(hold_id=order.hold_id)
+            except HoldExpired:
+                raise InvalidOrderState("the hold has expired", order_reference=order.reference, status="expired")
+            order.status = OrderStatus.CONFIRMED
+            order.confirmed_at = timezone.now()
+            order.hold_expires_at = None
+            order.save(update_fields=["status", "confirmed_at", "hold_expires_at", "updated_at"])
+            audit_record(actor=actor, action="order.confirmed", order=order, departure=order.departure)
+            events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=order_document(order))
+        return order
+
+
+def order_extend_hold(*, order_id: int, ttl: timedelta, actor: str) -> Order:
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        if order.status != OrderStatus.HELD or _hold_is_expired(order):
+            raise InvalidOrderState(f"order is {order.status}, not on hold", order_reference=order.reference)
+        hold = hold_extend(hold_id=order.hold_id, ttl=ttl)
+        order.hold_expires_at = hold.expires_at
+        order.save(update_fields=["hold_expires_at", "updated_at"])
+        audit_record(actor=actor, action="order.hold_extended", order=order, data={"expires_at": hold.expires_at.isoformat()})
+        return order
+
+
+def order_amend(*, order_id: int, changes: OrderChanges, actor: str) -> Order:
+    """Change date, option, product, participants, contact or notes; seats move all or nothing."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        if _hold_is_expired(order):
+            _mark_expired(order, actor)
+        if order.status not in LIVE:
+            raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
+        _apply(order, changes, actor)
+        if order.status == OrderStatus.CONFIRMED:
+            events.publish(topic=events.ORDER_AMENDED, order=order, payload=order_document(order))
+        return order
+
+
+def _apply(order: Order, changes: OrderChanges, actor: str) -> None:
+    before = order_document(order)
+    product_code = changes.product_code or order.product.code
+    option_code = changes.option_code or (order.option.code if not changes.product_code else None)
+    option = option_resolve(product_code=product_code, option_code=option_code)
+    participants = changes.participants
+    if participants is None:
+        participants = {line.unit.code: line.quantity for line in order.lines.select_related("unit")}
+    lines = lines_resolve(product=option.product, option=option, participants=participants)
+    start = changes.start or order.starts_at
+    if start is None:
+        raise MissingField("no date and time given", field="start")
+    moves = option.pk != order.option_id or start != order.starts_at
+    seats = sum(unit.seats_per_unit * count for unit, count in lines)
+    if moves or seats != order.hold.quantity:
+        slot = slot_for_option_at(option_id=option.pk, starts_at=start)
+        if slot is None:
+            raise NoSuchDeparture(f"no departure at {start.isoformat()}", field="start", start=start.isoformat())
+        if slot.departure_id != order.departure_id:
+            slot_check_bookable(slot=slot, seats=seats)
+        try:
+            hold_change(hold_id=order.hold_id, departure_id=slot.departure_id, quantity=seats)
+        except SoldOut as exc:
+            raise OverCapacity(str(exc), departure_id=exc.departure_id, vacancies=exc.vacancies, requested=seats)
+        except DepartureClosed as exc:
+            raise DepartureNotBookable(str(exc), departure_id=slot.departure_id)
+        touched = {order.departure_id, slot.departure_id}
+        order.departure_id = slot.departure_id
+        order.starts_at = slot.starts_at
+        for departure_id in sorted(touched):
+            _availability_changed(departure_id)
+    order.product = option.product
+    order.option = option
+    order_lines_write(order=order, lines=lines)
+    order.total_minor = sum(unit.price_minor * count for unit, count in lines)
+    if changes.contact is not None:
+        for field in ("name", "email", "phone", "country"):
+            value = getattr(changes.contact, field)
+            if value:
+                setattr(order, f"contact_{field}", value)
+        if changes.contact.language:
+            order.language = changes.contact.language
+    if changes.notes is not None:
+        order.notes = changes.notes
+    if changes.reseller_reference is not None:
+        order.reseller_reference = changes.reseller_reference
+    if changes.channel_data is not None:
+        order.channel_data = {**order.channel_data, **changes.channel_data}
+    order.save()
+    audit_record(
+        actor=actor,
+        action="order.amended",
+        order=order,
+        departure=order.departure,
+        data={"before": before, "changes": changes.model_dump(mode="json", exclude_none=True)},
+    )
+
+
+def order_cancel(*, order_id: int, actor: str, reason: str = "", enforce_cutoff: bool = True) -> Order:
+    """Cancel a held or confirmed order and give its seats back. Cancelling twice is harmless."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        if order.status == OrderStatus.CANCELLED:
+            return order
+        if order.status not in LIVE and order.status != OrderStatus.NEEDS_REVIEW:
+            raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
+        if enforce_cutoff and order.status == OrderStatus.CONFIRMED and order.product is not None:
+            cutoff = order.starts_at - timedelta(minutes=order.product.cancellation_cutoff_minutes)
+            if timezone.now() > cutoff:
+                raise AfterCancellationCutoff("the cancellation cut-off has passed", order_reference=order.reference)
+        if order.hold_id:
+            try:
+                hold_release(hold_id=order.hold_id)
+            except AvailabilityError:
+                pass  # no seats to give back
+        was_live = order.status in LIVE
+        order.status = OrderStatus.CANCELLED
+        order.cancelled_at = timezone.now()
+        order.cancel_reason = reason[:300]
+        order.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        audit_record(actor=actor, action="order.cancelled", order=order, departure=order.departure, data={"reason": reason})
+        if was_live:
+            events.publish(topic=events.ORDER_CANCELLED, order=order, payload=order_document(order))
+            _availability_changed(order.departure_id)
+        order.review_items.filter(status="open").update(status="resolved", resolved_at=timezone.now(), resolution="order cancelled")
+        return order
+
+
+def orders_expire_holds(*, now=None) -> int:
+    """Expire held orders past their hold (django-q2 schedule); returns how many."""
+    now = now or timezone.now()
+    ids = list(Order.objects.filter(status=OrderStatus.HELD, hold_expires_at__lte=now).values_list("pk", flat=True)[:1000])
+    count = 0
+    for order_id in ids:
+        with transaction.atomic():
+            order = order_lock(order_id=order_id)
+            if _hold_is_expired(order):
+                _mark_expired(order, "system")
+                count += 1
+    return count

@@ -1,0 +1,33 @@
+"""Raw input is stored, and committed, before anything interprets it."""
+
+import hashlib
+
+from django.db import transaction
+
+from intake.models import RawSource
+
+
+def raw_source_store(
+    *,
+    channel: str,
+    body: bytes,
+    content_type: str,
+    partner=None,
+    source_key: str = "",
+    metadata: dict | None = None,
+) -> RawSource:
+    """Persist the input in its own transaction, so a later failure never loses it."""
+    with transaction.atomic():
+        return RawSource.objects.create(
+            channel=channel,
+            partner=partner,
+            body=bytes(body),
+            content_type=content_type[:100],
+            sha256=hashlib.sha256(body).hexdigest(),
+            source_key=source_key[:300],
+            metadata=metadata or {},
+        )
+
+
+def raw_source_mark(*, raw_source_id: int, status: str, error: str = "") -> None:
+    RawSource.objects.filter(pk=raw_source_id).update(status=status, error=error[:5000])
