@@ -47,7 +47,8 @@ def up() -> int:
     port = os.environ.get("PORT", "8000")
     manage("migrate", "--verbosity", "0")
     manage("import_catalogue", "demo/catalogue.json", "--generate-days", "365")
-    manage("seed_demo") if (ROOT / "intake/management/commands/seed_demo.py").exists() else None
+    manage("seed_demo")
+    manage("install_schedules")
     procs = {
         "web": [str(PY), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         "worker": [str(PY), "manage.py", "qcluster"],

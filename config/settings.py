@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_q",
     "availability",
     "intake",
+    "channels.octo",
+    "channels.email",
 ]
 
 MIDDLEWARE = [
