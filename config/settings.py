@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "intake",
     "channels.octo",
     "channels.email",
+    "channels.api",
+    "channels.form",
 ]
 
 MIDDLEWARE = [
