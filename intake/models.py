@@ -266,3 +266,14 @@ class OperatorProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Dispatch connectors and deliveries live in their own module; imported here so Django registers them.
+from intake.dispatch.models import (  # noqa: E402,F401
+    Connector,
+    Delivery,
+    FanoutMark,
+    FileDropConnector,
+    WebhookConnector,
+    WebhookSecret,
+)

@@ -1,0 +1,30 @@
+"""django-q2 tasks of intake: one-line wrappers taking ids. Periodic ones are registered here."""
+
+from intake.periodic import register
+
+
+def deliveries_send_task(event_id: int):
+    from intake.dispatch.services import deliveries_send
+
+    return deliveries_send(event_id=event_id)
+
+
+def delivery_send_task(delivery_id: int):
+    from intake.dispatch.sending import delivery_send
+
+    return delivery_send(delivery_id=delivery_id)
+
+
+def file_drop_flush_task(connector_id: int):
+    from intake.dispatch.sending import file_drop_flush
+
+    return file_drop_flush(connector_id=connector_id)
+
+
+def deliveries_sweep_task():
+    from intake.dispatch.services import deliveries_sweep
+
+    return deliveries_sweep()
+
+
+register(name="intake.deliveries_sweep", func="intake.tasks.deliveries_sweep_task", minutes=1)
