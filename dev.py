@@ -50,7 +50,7 @@ def up() -> int:
     manage("seed_demo")
     manage("install_schedules")
     procs = {
-        "web": [str(PY), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        "web": [str(PY), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         "worker": [str(PY), "manage.py", "qcluster"],
     }
     if (ROOT / "channels/email/management/commands/mail_poller.py").exists():
