@@ -68,19 +68,23 @@ def order_submit(
     draft: OrderDraft,
     hold_ttl: timedelta | None = None,
     review_on_problem: bool = True,
+    review_reason: IntakeError | None = None,
 ) -> SubmitResult:
     """Validate, deduplicate, take seats and persist an order with its outbox event.
 
     hold_ttl: keep the seats ON HOLD for that long (OTA reserve); None books at once.
     review_on_problem: a fixable problem becomes a needs_review order with a review
     item (e-mail, form); False raises it to the caller instead (synchronous APIs).
+    review_reason: a reviewable problem the channel already knows of (e.g. it is unsure what
+    the mail says): the order goes to review with it and takes no seats.
     """
     existing = _find_existing(draft)
     if existing is not None:
         return _replay(existing, draft)
     try:
         with transaction.atomic():
-            return _submit_new(draft=draft, hold_ttl=hold_ttl, review_on_problem=review_on_problem)
+            return _submit_new(draft=draft, hold_ttl=hold_ttl, review_on_problem=review_on_problem,
+                               review_reason=review_reason)
     except IntegrityError:
         existing = _find_existing(draft)
         if existing is None:
@@ -88,8 +92,11 @@ def order_submit(
         return _replay(existing, draft)
 
 
-def _submit_new(*, draft: OrderDraft, hold_ttl: timedelta | None, review_on_problem: bool) -> SubmitResult:
+def _submit_new(*, draft: OrderDraft, hold_ttl: timedelta | None, review_on_problem: bool,
+                review_reason: IntakeError | None = None) -> SubmitResult:
     try:
+        if review_reason is not None:
+            raise review_reason
         resolved = draft_resolve(draft=draft)
         with transaction.atomic():  # savepoint: a refused hold leaves nothing behind
             hold = _take_seats(resolved=resolved, draft=draft, hold_ttl=hold_ttl)
