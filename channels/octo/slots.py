@@ -1,0 +1,116 @@
+"""Live availability as OCTO Availability and AvailabilityCalendar objects.
+
+availabilityId = the slot's local start with its offset (e.g. 2026-11-24T10:30:00+01:00):
+stable per (option, departure), and enough to find the departure again.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, timezone as dt_timezone
+
+from availability.selectors import AVAILABLE, CLOSED, FREESALE, LIMITED, SOLD_OUT, Slot
+from channels.octo.context import OctoContext
+from channels.octo.pricing import pricing, unit_pricing
+from channels.octo.schemas import Availability, AvailabilityCalendar
+
+UTC = dt_timezone.utc
+
+
+def utc_text(moment: datetime | None) -> str | None:
+    """YYYY-MM-DDTHH:MM:SSZ, as OCTO's utc* fields want."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def availability_id(slot: Slot) -> str:
+    return slot.starts_at.isoformat()
+
+
+def parse_availability_id(value: str | None) -> datetime | None:
+    """The aware start an availabilityId names, or None when it is not one of ours."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _opening_hours(slot: Slot) -> list[dict]:
+    if not slot.all_day:
+        return []
+    return [{"from": slot.starts_at.strftime("%H:%M"), "to": slot.ends_at.strftime("%H:%M")}]
+
+
+def _pricing_fields(slot: Slot, units: dict[str, int] | None) -> dict:
+    prices = [p for p in slot.prices if not units or p.code in units]
+    if not slot.prices:
+        return {}
+    currency = slot.prices[0].currency
+    fields = {"unitPricing": [unit_pricing(p.code, p.price_minor, p.currency) for p in slot.prices]}
+    if units:
+        total = sum(p.price_minor * units.get(p.code, 0) for p in prices)
+    else:
+        total = min(p.price_minor for p in slot.prices)
+    fields["pricing"] = pricing(total, currency)
+    return fields
+
+
+def slot_wire(slot: Slot, *, ctx: OctoContext, max_units: int | None, units: dict[str, int] | None = None) -> Availability:
+    fields = dict(
+        id=availability_id(slot),
+        localDateTimeStart=slot.starts_at.isoformat(),
+        localDateTimeEnd=slot.ends_at.isoformat(),
+        utcCutoffAt=utc_text(slot.cutoff_at),
+        allDay=slot.all_day,
+        available=slot.available,
+        status=slot.status,
+        vacancies=slot.vacancies,
+        capacity=slot.capacity,
+        maxUnits=max_units,
+        openingHours=_opening_hours(slot),
+    )
+    if ctx.pricing:
+        fields.update(_pricing_fields(slot, units))
+    return Availability(**fields)
+
+
+def _day_status(slots: list[Slot]) -> tuple[str, int | None, int | None]:
+    bookable = [s for s in slots if s.available]
+    if not bookable:
+        sold_out = any(s.status == SOLD_OUT for s in slots)
+        capacity = sum(s.capacity or 0 for s in slots)
+        return (SOLD_OUT if sold_out else CLOSED), 0, capacity
+    if any(s.status == FREESALE for s in bookable):
+        return FREESALE, None, None
+    vacancies = sum(s.vacancies or 0 for s in bookable)
+    capacity = sum(s.capacity or 0 for s in bookable)
+    return (LIMITED if vacancies * 2 < capacity else AVAILABLE), vacancies, capacity
+
+
+def calendar_wire(slots: list[Slot], *, first: date, last: date, ctx: OctoContext, units: dict[str, int] | None = None) -> list[AvailabilityCalendar]:
+    """One object per local day in [first, last]; a day without departures is CLOSED."""
+    by_day: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_day[slot.starts_at.date()].append(slot)
+    days = []
+    day = first
+    while day <= last:
+        day_slots = by_day.get(day, [])
+        status, vacancies, capacity = _day_status(day_slots) if day_slots else (CLOSED, 0, 0)
+        fields = dict(
+            localDate=day.isoformat(),
+            available=status in (AVAILABLE, LIMITED, FREESALE),
+            status=status,
+            vacancies=vacancies,
+            capacity=capacity,
+            openingHours=[hours for s in day_slots for hours in _opening_hours(s)],
+        )
+        if ctx.pricing and day_slots:
+            priced = _pricing_fields(day_slots[0], units)
+            if priced:
+                fields.update(unitPricingFrom=priced["unitPricing"], pricingFrom=priced["pricing"])
+        days.append(AvailabilityCalendar(**fields))
+        day = date.fromordinal(day.toordinal() + 1)
+    return days
