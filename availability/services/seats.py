@@ -128,17 +128,18 @@ def hold_confirm(*, hold_id) -> Hold:
             return hold
         now = timezone.now()
         alive = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        if not _hold_transition(hold, src=HoldStatus.HELD, dst=HoldStatus.CONFIRMED, extra_filter=alive):
-            departure_holds_expire(departure_id=hold.departure_id, now=now)
+        if _hold_transition(hold, src=HoldStatus.HELD, dst=HoldStatus.CONFIRMED, extra_filter=alive):
+            if not hold.test_mode:
+                _seats_shift(departure_id=hold.departure_id, held=-hold.quantity, confirmed=hold.quantity)
+            Hold.objects.filter(pk=hold.pk).update(expires_at=None)
             hold.refresh_from_db()
-            if hold.status == HoldStatus.EXPIRED:
-                raise HoldExpired(f"hold {hold_id} expired", hold_id=str(hold_id))
-            raise InvalidHoldState(f"hold {hold_id} is {hold.status}", hold_id=str(hold_id), status=hold.status)
-        if not hold.test_mode:
-            _seats_shift(departure_id=hold.departure_id, held=-hold.quantity, confirmed=hold.quantity)
-        Hold.objects.filter(pk=hold.pk).update(expires_at=None)
+            return hold
+        # Raised after the block, so the expiry (seats given back) is kept, not rolled back with the error.
+        departure_holds_expire(departure_id=hold.departure_id, now=now)
         hold.refresh_from_db()
-        return hold
+    if hold.status == HoldStatus.EXPIRED:
+        raise HoldExpired(f"hold {hold_id} expired", hold_id=str(hold_id))
+    raise InvalidHoldState(f"hold {hold_id} is {hold.status}", hold_id=str(hold_id), status=hold.status)
 
 
 def hold_extend(*, hold_id, ttl: timedelta) -> Hold:
@@ -147,11 +148,11 @@ def hold_extend(*, hold_id, ttl: timedelta) -> Hold:
         now = timezone.now()
         alive = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         updated = Hold.objects.filter(alive, pk=hold.pk, status=HoldStatus.HELD).update(expires_at=now + ttl)
-        if not updated:
-            departure_holds_expire(departure_id=hold.departure_id, now=now)
-            raise HoldExpired(f"hold {hold_id} is no longer held", hold_id=str(hold_id))
-        hold.refresh_from_db()
-        return hold
+        if updated:
+            hold.refresh_from_db()
+            return hold
+        departure_holds_expire(departure_id=hold.departure_id, now=now)  # kept: raised after the block
+    raise HoldExpired(f"hold {hold_id} is no longer held", hold_id=str(hold_id))
 
 
 def hold_release(*, hold_id) -> Hold:
