@@ -63,8 +63,16 @@ ERROR_TABLE: dict[str, tuple[int, str]] = {
     "internal_error": (500, "Internal error"),
 }
 
-# Details of domain errors a partner may see (ids of our internal rows stay inside).
-PUBLIC_DETAILS = ("vacancies", "requested", "order_reference", "external_reference", "status", "start", "unit")
+# Details of domain errors a partner may see, under their wire names (ids of our rows stay inside).
+PUBLIC_DETAILS = {
+    "vacancies": "vacancies",
+    "requested": "requested",
+    "order_reference": "order_reference",
+    "external_reference": "external_reference",
+    "status": "order_status",
+    "start": "start",
+    "unit": "unit",
+}
 
 _DRF_CODES = {
     drf.NotAuthenticated: "not_authenticated",
@@ -110,6 +118,7 @@ def problem_response(*, code: str, detail: str = "", instance: str | None = None
                      headers=None) -> Response:
     status, title = ERROR_TABLE.get(code, ERROR_TABLE["internal_error"])
     body = {
+        **(extra or {}),
         "type": TYPE_PREFIX + code,
         "title": title,
         "status": status,
@@ -117,13 +126,12 @@ def problem_response(*, code: str, detail: str = "", instance: str | None = None
         "code": code,
         "instance": instance,
         "errors": list(errors),
-        **(extra or {}),
     }
     return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 
 def _domain_problem(exc: IntakeError | AvailabilityError) -> dict:
-    details = {key: value for key, value in exc.details.items() if key in PUBLIC_DETAILS}
+    details = {PUBLIC_DETAILS[key]: value for key, value in exc.details.items() if key in PUBLIC_DETAILS}
     errors = []
     if isinstance(exc.details.get("field"), str):
         errors.append(field_error(exc.details["field"].split("."), exc.message))
