@@ -35,7 +35,7 @@ class FetchStats:
     duplicates: int = 0  # redeliveries recorded, not processed
     refetched: int = 0  # already stored before (crash between store and move)
     moved: int = 0
-    stored_ids: list[int] = field(default_factory=list)  # InboundMessage ids to process
+    stored_ids: list[int] = field(default_factory=list)  # raw source ids to process
     error: str = ""
 
 
@@ -145,11 +145,11 @@ def _batch_ingest(*, client: IMAPClient, mailbox: Mailbox, uids: list[int], stat
             stats.duplicates += int(result.created)
         elif result.created:
             stats.stored += 1
-            stats.stored_ids.append(result.message.pk)
+            stats.stored_ids.append(result.message.raw_source_id)
         else:
             stats.refetched += 1
             if result.message.status == InboundMessage.Status.STORED:
-                stats.stored_ids.append(result.message.pk)  # not processed yet either
+                stats.stored_ids.append(result.message.raw_source_id)  # not processed yet either
         done.append(uid)
         _test_pause("after_store")
         if after_store:
