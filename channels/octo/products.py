@@ -55,7 +55,7 @@ def unit_wire(unit: CatalogueUnit, *, units: list[CatalogueUnit], ctx: OctoConte
     if ctx.pricing:
         fields["pricingFrom"] = [pricing(unit.price_minor, unit.currency)]
     if ctx.content:
-        fields.update(title=_pick(unit.name, language) or unit.code, shortDescription=None, features=[])
+        fields.update(title=_pick(unit.name, language) or unit.code, shortDescription="", features=[])
     return Unit(**fields)
 
 
