@@ -82,8 +82,9 @@ def form_key_issue(*, token: str, submission_id: str) -> str:
     return signing.TimestampSigner(salt=FORM_KEY_SALT).sign_object({"t": token, "s": submission_id})
 
 
-def form_key_check(*, key: str, token: str, submission_id: str, max_age: int = FORM_KEY_MAX_AGE) -> FormKeyCheck:
+def form_key_check(*, key: str, token: str, submission_id: str, max_age: int | None = None) -> FormKeyCheck:
     """Valid only for this form token and submission id, and only for max_age seconds."""
+    max_age = FORM_KEY_MAX_AGE if max_age is None else max_age
     signer = signing.TimestampSigner(salt=FORM_KEY_SALT)
     try:
         payload = signer.unsign_object(key, max_age=max_age)
