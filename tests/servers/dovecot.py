@@ -100,20 +100,31 @@ class DovecotServer:
     port: int
     root: Path
     users: dict[str, str] = field(default_factory=dict)
+    handed_out: set = field(default_factory=set)
     process: subprocess.Popen | None = None
     host: str = "127.0.0.1"
 
     def config_path(self) -> Path:
         return self.root / "dovecot.conf"
 
-    def add_user(self, name: str, password: str) -> None:
-        self.users[name] = password
+    def add_users(self, passwords: dict[str, str]) -> None:
+        """Write the user database. Dovecot caches it: add users before start() (or expect a delay)."""
+        self.users.update(passwords)
         lines = [f"{user}:{{PLAIN}}{pw}::::::" for user, pw in self.users.items()]
         (self.root / "users").write_text("\n".join(lines) + "\n")
-        home = self.root / "home" / name
-        home.mkdir(parents=True, exist_ok=True)
         owner = (self.root / "home").stat()
-        os.chown(home, owner.st_uid, owner.st_gid)
+        for name in passwords:
+            home = self.root / "home" / name
+            home.mkdir(parents=True, exist_ok=True)
+            os.chown(home, owner.st_uid, owner.st_gid)
+
+    def account(self) -> tuple[str, str]:
+        """A user of the pool nobody has used yet: an empty mailbox for one test."""
+        for name, password in self.users.items():
+            if name not in self.handed_out:
+                self.handed_out.add(name)
+                return name, password
+        raise RuntimeError("the pool of test accounts is used up; start the server with more")
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -169,7 +180,8 @@ def _system_user(*names: str) -> str:
     raise RuntimeError(f"none of the users {names} exists")
 
 
-def dovecot_start(*, port: int, root: str | None = None) -> DovecotServer:
+def dovecot_start(*, port: int, root: str | None = None, accounts: int = 300) -> DovecotServer:
+    """Start Dovecot with `accounts` users (user1..userN, password "pw-userN") ready to hand out."""
     base = Path(root or tempfile.mkdtemp(prefix="dovecot-test-"))
     for sub in ("run", "state", "mail", "home"):
         (base / sub).mkdir(parents=True, exist_ok=True)
@@ -189,6 +201,6 @@ def dovecot_start(*, port: int, root: str | None = None) -> DovecotServer:
     server.config_path().write_text(
         CONFIG.format(root=base, port=port, uid=uid, gid=gid, user=user, internal=internal, group=group)
     )
-    (base / "users").write_text("")
+    server.add_users({f"user{n}": f"pw-user{n}" for n in range(1, accounts + 1)})
     server.start()
     return server
