@@ -131,3 +131,16 @@ def test_an_unexpected_failure_is_a_500_problem(api, monkeypatch):
     monkeypatch.setattr(views, "products_sellable", broken)
     body = problem(api.get("/products", contract=False))
     assert (body["status"], body["code"]) == (500, "internal_error") and "bug" not in json.dumps(body)
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000, b'{"product": "\xff\xfe"}', b" ", b"null"],
+                         ids=["deeply-nested", "not-utf8", "blank", "null"])
+def test_hostile_bodies_are_400_problems_and_kept(api, raw):
+    assert problem(api.post("/orders", raw=raw, headers={"Idempotency-Key": "k"}))["status"] == 400
+    assert bytes(RawSource.objects.get().body) == raw
+
+
+def test_a_body_over_the_size_limit_is_413_problem(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api.post("/orders", raw=b'{"notes": "' + b"x" * 2000 + b'"}', contract=False)
+    assert problem(response)["code"] == "payload_too_large"
