@@ -111,6 +111,8 @@ def validation_problem(exc: ValidationError, *, detail: str = "The request has i
         errors.append(field_error(loc, message))
     if len(errors) == 1:
         detail = f"{errors[0]['field'] or 'body'}: {errors[0]['detail']}"
+    elif errors:
+        detail = f"{len(errors)} invalid fields: " + ", ".join(e["field"] or "body" for e in errors)
     return ApiProblem("validation_error", detail, errors)
 
 
@@ -118,7 +120,6 @@ def problem_response(*, code: str, detail: str = "", instance: str | None = None
                      headers=None) -> Response:
     status, title = ERROR_TABLE.get(code, ERROR_TABLE["internal_error"])
     body = {
-        **(extra or {}),
         "type": TYPE_PREFIX + code,
         "title": title,
         "status": status,
@@ -127,6 +128,7 @@ def problem_response(*, code: str, detail: str = "", instance: str | None = None
         "instance": instance,
         "errors": list(errors),
     }
+    body.update({key: value for key, value in (extra or {}).items() if key not in body})
     return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 
