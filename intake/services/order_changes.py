@@ -52,12 +52,21 @@ def _mark_expired(order: Order, actor: str) -> None:
     _availability_changed(order.departure_id)
 
 
+def _expire_if_due(*, order_id: int, actor: str) -> None:
+    """Expire a held order whose hold ran out, in its own transaction: the refusal that follows keeps it."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        if _hold_is_expired(order):
+            _mark_expired(order, actor)
+
+
 def _availability_changed(departure_id: int) -> None:
     events.publish(topic=events.AVAILABILITY_CHANGED, departure_id=departure_id, payload={"departure_id": departure_id})
 
 
 def order_confirm(*, order_id: int, actor: str, changes: OrderChanges | None = None) -> Order:
     """Confirm a held order, applying last changes (contact, units) first. Repeating is harmless."""
+    _expire_if_due(order_id=order_id, actor=actor)
     with transaction.atomic():
         order = order_lock(order_id=order_id)
         if order.status == OrderStatus.CONFIRMED and changes is None:
@@ -97,6 +106,7 @@ def order_extend_hold(*, order_id: int, ttl: timedelta, actor: str) -> Order:
 
 def order_amend(*, order_id: int, changes: OrderChanges, actor: str) -> Order:
     """Change date, option, product, participants, contact or notes; seats move all or nothing."""
+    _expire_if_due(order_id=order_id, actor=actor)
     with transaction.atomic():
         order = order_lock(order_id=order_id)
         if _hold_is_expired(order):
