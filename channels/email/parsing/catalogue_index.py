@@ -109,6 +109,7 @@ class CatalogueIndex:
     own_domains: list[str] = field(default_factory=list)
     operator_phones: list[str] = field(default_factory=list)
     country: str = "CZ"
+    own_reference_prefixes: tuple[str, ...] = ("MC",)  # our order numbers, never a partner's reference
     _by_address: dict[str, PartnerInfo] = field(default_factory=dict, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
