@@ -3,15 +3,16 @@
 (function () {
   "use strict";
 
-  function sendHeight() {
-    var origin = document.body.dataset.embedOrigin;
-    if (!origin || window.parent === window) {
-      return;
+  function tellPartnerPage(message) {
+    var origin = document.body.dataset.embedOrigin; // set by the server only for an allowed origin
+    if (origin && window.parent !== window) {
+      window.parent.postMessage(message, origin);
     }
-    window.parent.postMessage(
-      { type: "tour-booking-form:height", height: document.documentElement.scrollHeight },
-      origin
-    );
+  }
+
+  function sendHeight() {
+    // body, not documentElement: the latter is never smaller than the iframe, so it could not shrink.
+    tellPartnerPage({ type: "tour-booking-form:height", height: document.body.scrollHeight });
   }
 
   function renderDepartures(container, departures) {
@@ -131,6 +132,9 @@
     if (error) {
       error.setAttribute("tabindex", "-1");
       error.focus();
+    }
+    if (error || document.querySelector(".done")) {
+      tellPartnerPage({ type: "tour-booking-form:navigated" }); // bring the answer into view
     }
     sendHeight();
     if (window.ResizeObserver) {

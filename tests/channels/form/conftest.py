@@ -34,6 +34,10 @@ def make_form_world(*, capacity=10, origins=(PARTNER_ORIGIN,), **product_fields)
     product, option, departure = make_bookable(capacity=capacity, **product_fields)
     product.name = {"en": "River cruise", "cs": "Plavba po řece", "de": "Flussfahrt"}
     product.save(update_fields=["name"])
+    for unit, names in ((product.units.get(code="ADULT"), ("Adult", "Dospělý", "Erwachsener")),
+                        (product.units.get(code="CHILD"), ("Child", "Dítě", "Kind"))):
+        unit.name = dict(zip(("en", "cs", "de"), names))
+        unit.save(update_fields=["name"])
     partner = make_partner(country="CZ", language="cs")
     form_token = FormToken.objects.create(partner=partner, allowed_origins=list(origins), products=[product.code])
     return FormWorld(form_token=form_token, product=product, option=option, departure=departure)
