@@ -81,7 +81,7 @@ def decode_bytes(data: bytes, declared: str | None, *, language: str | None = No
         text = _try(data, candidate)
         if text is not None:
             if charset:
-                warnings.append(f"decoded as {candidate}")
+                warnings.append(f"decoded as {candidate} instead of {charset}")
             return text, warnings
     guessed = _guess(data)
     if guessed is not None:

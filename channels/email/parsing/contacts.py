@@ -35,7 +35,8 @@ def clean_name(value: str | None) -> str | None:
     if person:
         value = person.group(1)
     value = re.sub(r"[（(][^）)]*[）)]", " ", value)  # transliterations, room numbers
-    value = re.split(r"\s*(?:[,;|/]|\s[-–—]\s|\bte?l\.|\btel\b|\bmobil|\bphone\b|\+?\d{3}|@|<|\n)", value, maxsplit=1)[0]
+    value = _HONORIFICS.sub("", value.strip())
+    value = re.split(r"\s*(?:[,;|/]|\.\s|\s[-–—]\s|\bte?l\.|\btel\b|\bmobil|\bphone\b|\+?\d{3}|@|<|\n)", value, maxsplit=1)[0]
     value = _HONORIFICS.sub("", value.strip()).strip(" .:-–")
     value = _ZH_HONORIFICS.sub("", value)
     if _CJK_NAME.match(value):

@@ -46,7 +46,7 @@ FIELD_LABELS: list[tuple[str, list[str]]] = [
     ("product", ["tour name", "product", "produkt", "service", "serviciu", "tour", "activity", "program", "produs",
                  "exkurze", "продукт", "послуга", "екскурсія", "产品", "项目", "trip"]),
 ]
-_LINE = re.compile(r"^[ \t]*(?P<label>[^\W\d][^:：\n]{0,40}?)[ \t]*[:：][ \t]*(?P<value>\S.*)?$", re.UNICODE)
+_LINE = re.compile(r"^[ \t]*(?:[-*•·]\s+)?(?P<label>[^\W\d][^:：\n]{0,40}?)[ \t]*[:：][ \t]*(?P<value>\S.*)?$", re.UNICODE)
 
 
 @dataclass

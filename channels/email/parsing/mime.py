@@ -8,10 +8,13 @@ data attachments (CSV, JSON) apart.
 
 from __future__ import annotations
 
+import codecs
 import email
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
+from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
@@ -121,12 +124,39 @@ def read_mail(message: EmailMessage, *, language: str | None = None) -> MailCont
     plain: list[str] = []
     html: list[str] = []
     _collect(message, content, plain, html, language)
+    _repair_headers(message, content)
     if plain:
         content.text = "\n\n".join(plain)
     elif html:
         content.text = "\n\n".join(html)
         content.from_html = True
     return content
+
+
+def _repair_headers(message: EmailMessage, content: MailContent) -> None:
+    """When the body's declared charset proved wrong, the same label in the headers is wrong too."""
+    fixes = dict(re.findall(r"decoded as (\S+) instead of (\S+)", " ".join(content.warnings)))
+    if not fixes:
+        return
+    fixes = {declared: actual for actual, declared in fixes.items()}
+    for name, raw in message.raw_items():
+        if name.lower() not in ("subject", "from"):
+            continue
+        pieces = []
+        try:
+            for data, charset in decode_header(str(raw)):
+                if isinstance(data, str):
+                    pieces.append(data)
+                    continue
+                label = codecs.lookup(charset).name if charset else None
+                pieces.append(data.decode(fixes.get(label, label) or "ascii", errors="replace"))
+        except (LookupError, ValueError):
+            continue
+        text = re.sub(r"\s+", " ", "".join(pieces)).strip()
+        if name.lower() == "subject":
+            content.subject = text
+        else:
+            content.from_name = parseaddr(text)[0]
 
 
 def _collect(part: EmailMessage, content: MailContent, plain: list[str], html: list[str], language) -> None:

@@ -62,7 +62,7 @@ def modification_from(text: str, ctx: Context) -> Modification:
             moment = times[-1].value if times else None
         start = iso_start(day, moment, product.timezone if product else ctx.catalogue.timezone)
     participants = None
-    wants_people = scope is None or re.search(r"travel|particip|pax|person|teilnehm|osob|учасник|人数", scope, re.I)
+    wants_people = scope is None or re.search(r"travell?ers|particip|pax|persons?|people|guests|adults|teilnehm|osob|учасник|人数", scope, re.I)
     if wants_people:
         persons = first_value(fields, "persons") if scope is not None else None
         counts = participants_from_text(remove_superseded(persons or text), product, ctx.unit_labels)

@@ -202,6 +202,9 @@ def extract_order(text: str, ctx: Context, *, fields: list[Field] | None = None,
     if reference is None and not record:
         found = find_references(text + "\n" + ctx.subject, ctx.own_prefixes)
         reference = found[0] if found else None
+    if moment is None and product is not None and day is not None:
+        only = product.departure_times(day, option_code)
+        moment = only[0] if len(only) == 1 else None  # the product leaves once a day: no time needed
     start = iso_start(day, moment, product.timezone if product else catalogue.timezone)
     if start is None:
         problems.append("start")

@@ -26,7 +26,7 @@ _AM_WORDS = re.compile(r"^\W{0,3}(?:in the morning|morgens|vormittags|ráno|dopo
 _HOUR_WORD = "|".join(sorted(list(_EN_NUMBERS) + list(_DE_NUMBERS), key=len, reverse=True))
 _PATTERNS = [
     ("clock", re.compile(
-        r"(?<![\d:.,~])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.h])(?P<m>[0-5]\d)(?![\d,]|\.\d)"
+        r"(?<![\d:.,~])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.h])(?P<m>[0-5]\d)(?!\d|[.,]\d)"
         r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?(?P<uhr>\s*(?:Uhr|hod(?:\.|in[ay]?)?|h\b))?", re.IGNORECASE)),
     ("clock", re.compile(r"(?<=~)(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\b")),
     ("ampm", re.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z])", re.IGNORECASE)),
