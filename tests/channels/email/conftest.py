@@ -85,11 +85,11 @@ def smtp_sink(settings):
 
 @pytest.fixture
 def catalogue(db):
-    """The demo catalogue (the corpus's operator, products and partners) with departures for 90 days."""
+    """The demo catalogue (the corpus's operator, products and partners) with departures for 45 days."""
     from channels.email.processing import catalogue_forget
     from intake.services.catalogue import catalogue_import
 
-    catalogue_import(data=json.loads(CATALOGUE.read_text()), generate_days=90)
+    catalogue_import(data=json.loads(CATALOGUE.read_text()), generate_days=45)
     catalogue_forget()
     yield
     catalogue_forget()
@@ -102,3 +102,11 @@ def _fresh_catalogue_index():
     catalogue_forget()
     yield
     catalogue_forget()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(monkeypatch):
+    """django-q2 tasks run at once, in the test's process (settings are read before Q_SYNC can be set)."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)

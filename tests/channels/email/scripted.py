@@ -1,0 +1,28 @@
+"""A scripted interpreter for tests of what happens AFTER interpretation (act, reply, idempotency).
+
+The real extractor (channels/email/parsing) is tested on its own; these tests
+give the Interpretation as data, keyed by Message-ID, so a change in the
+extractor cannot hide a bug in acting or replying.
+"""
+
+from channels.email.ingest.identity import message_identity
+from channels.email.interpretation import Interpretation
+
+SCRIPT: dict[str, Interpretation] = {}
+FAIL: set[str] = set()
+
+
+def interpret(raw: bytes, *, catalogue, known_message_ids=None) -> Interpretation:
+    message_id = message_identity(raw).message_id
+    if message_id in FAIL:
+        raise RuntimeError("the extractor broke on this mail")
+    return SCRIPT.get(message_id) or Interpretation(kind="not_an_order", not_an_order_reason="not_understood")
+
+
+def order(*, partner="balkan-tours", product="river-cruise-50", start="2026-12-14T14:30:00+01:00", option=None,
+          participants=None, reference=None, language="en", confidence=1.0, problems=()) -> Interpretation:
+    return Interpretation(kind="order", partner=partner, language=language, orders=[{
+        "product": product, "option": option, "start": start, "participants": participants or {"ADULT": 2},
+        "contact_name": "John Smith", "contact_phone": "+420603111222", "external_reference": reference,
+        "language": language, "confidence": confidence, "problems": list(problems),
+    }])
