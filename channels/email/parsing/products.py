@@ -75,12 +75,26 @@ def _folded_lexicon(kind: str) -> dict[str, list[str]]:
     return {key: sorted({fold(s) for s in stems}) for key, stems in table.items()}
 
 
+def _contains(folded: str, stem: str) -> bool:
+    if len(stem) > 4 or not stem[0].isalpha() or ord(stem[0]) >= 0x3000:
+        return stem in folded
+    return re.search(rf"(?<![^\W\d_]){re.escape(stem)}", folded) is not None  # short stems: word start only
+
+
 def concepts_in(text: str) -> set[str]:
+    """Concepts named in `text`; short stems must match with their diacritics ("řece" is not "recepce")."""
     folded = " " + fold(text) + " "
+    lowered = " " + text.lower() + " "
     found = set()
-    for concept, stems in _folded_lexicon("concepts").items():
-        if any(stem in folded for stem in stems):
-            found.add(concept)
+    for concept, stems in CONCEPTS.items():
+        for stem in stems:
+            if len(stem) <= 4 and stem[0].isalpha() and ord(stem[0]) < 0x3000:
+                hit = _contains(lowered, stem)
+            else:
+                hit = fold(stem) in folded
+            if hit:
+                found.add(concept)
+                break
     return found
 
 
