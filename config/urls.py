@@ -6,4 +6,5 @@ urlpatterns = [
     path("octo/", include("channels.octo.urls")),
     path("api/v1/", include("channels.api.urls")),
     path("form/", include("channels.form.urls")),
+    path("", include("channels.form.landing")),
 ]
