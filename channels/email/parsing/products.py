@@ -81,17 +81,32 @@ def _contains(folded: str, stem: str) -> bool:
     return re.search(rf"(?<![^\W\d_]){re.escape(stem)}", folded) is not None  # short stems: word start only
 
 
+_GREETING = re.compile(
+    r"^\s*(?:good (?:morning|afternoon|evening)|dobrý (?:den|večer)|dobré ráno|guten (?:tag|morgen|abend)|"
+    r"bună (?:ziua|seara|dimineața)|buna (?:ziua|seara)|добр(?:ий|ого) (?:день|вечір|вечора|ранку)|"
+    r"晚上好|下午好|早上好)\b[^\n]*\n",
+    re.IGNORECASE,
+)
+
+
+def _has_diacritics(text: str) -> bool:
+    return any(0x80 <= ord(ch) < 0x250 for ch in text)
+
+
 def concepts_in(text: str) -> set[str]:
-    """Concepts named in `text`; short stems must match with their diacritics ("řece" is not "recepce")."""
-    folded = " " + fold(text) + " "
-    lowered = " " + text.lower() + " "
+    """Concepts named in `text`. A writer who uses diacritics is matched with them ("večer", evening, is
+    not "večeře", dinner; "řece" is not "recepce"); one who does not, without."""
+    text = _GREETING.sub("", text)
+    accented = _has_diacritics(text)
+    haystack = " " + (text.lower() if accented else fold(text)) + " "
     found = set()
     for concept, stems in CONCEPTS.items():
         for stem in stems:
-            if len(stem) <= 4 and stem[0].isalpha() and ord(stem[0]) < 0x3000:
-                hit = _contains(lowered, stem)
+            needle = stem if accented else fold(stem)
+            if len(needle) <= 4 and needle[0].isalpha() and ord(needle[0]) < 0x3000:
+                hit = _contains(haystack, needle)
             else:
-                hit = fold(stem) in folded
+                hit = needle in haystack
             if hit:
                 found.add(concept)
                 break
