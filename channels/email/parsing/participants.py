@@ -51,7 +51,8 @@ NUMBER_WORDS = {
     "вісім": 8, "дев'ять": 9, "десять": 10,
 }
 _ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_FILLER = {"x", "×", "de", "of", "more", "additional", "weitere", "další", "mai", "ще", "pers", "extra"}
+_FILLER = {"x", "×", "de", "of", "more", "additional", "weitere", "další", "mai", "ще", "pers", "extra", "them",
+           "whom", "which", "davon", "toho", "din", "care", "них"}
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’][^\W\d_]+)?|[×]", re.UNICODE)
 _AGE_UNIT = r"(?:let[aý]?|roky|roků|rok|years?|yrs?|y\.?\s?o\.?|jahre?n?|j\.|ani|an|anul|років|роки|рік|року|лет|года|岁|歲|周岁)"
 _AGES = re.compile(
@@ -133,10 +134,14 @@ def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tu
         if count is None:
             after = re.match(r"\s*[:=]\s*(\d{1,3})\b", text[end:end + 8])
             count = int(after.group(1)) if after else None
+        if count is None and found and found[-1][0] == category and found[-1][1] and index - found[-1][4] <= 3:
+            continue  # "27 Schülerinnen und Schüler": one group named twice
         following = [t for t in tokens[index + 1:] if category_of_word(t[0]) or t[0].lower() in labels]
         stop = min(following[0][1] if following else len(text), end + 60, text.find("\n", end) % (len(text) + 1) or len(text))
         ages = [] if mapped or category in ("ADULT", "STUDENT", "TEACHER", "SENIOR") else _ages_after(text, end, stop)
-        found.append((category, count, ages, start))
+        if count is None and ages and category in ("CHILD", "INFANT", "PUPIL", "YOUTH"):
+            count = len(ages)  # "a child of 5", "дитина 5 років": one age, one person
+        found.append((category, count, ages, start, index))
     for match in re.finditer(r"(?P<num>\d+|[一二两三四五六七八九十]+)?\s*(?:位|名|个)?\s*(?P<cat>成人|大人|儿童|孩子|小孩|婴儿|幼儿|学生|老人|长者|老师|人)"
                              r"(?:\s*(?P<num2>\d+|[一二两三四五六七八九十]+)\s*(?:位|名|个|人)?)?", text):
         number = match.group("num") or match.group("num2")
@@ -145,11 +150,11 @@ def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tu
         count = int(number) if number and number.isdigit() else _ZH_NUM.get(number or "", None)
         ages_match = re.match(r"\s*[（(]\s*([\d、,，和及\s]+)\s*(?:岁|歲|周岁)", text[match.end():match.end() + 20])
         ages = [int(a) for a in re.findall(r"\d+", ages_match.group(1))] if ages_match else []
-        found.append((ZH_CATEGORIES[match.group("cat")], count, ages, match.start()))
+        found.append((ZH_CATEGORIES[match.group("cat")], count, ages, match.start(), -9))
     for match in _OF_US.finditer(text):
-        found.append(("PERSON", _number(match.group("n")), [], match.start()))
+        found.append(("PERSON", _number(match.group("n")), [], match.start(), -9))
     found.sort(key=lambda f: f[3])
-    return found
+    return [f[:4] for f in found]
 
 
 def unit_for_age(product: ProductInfo | None, age: int, fallback: str) -> str:

@@ -19,7 +19,7 @@ def looks_like_reference(token: str, own_prefixes: tuple[str, ...]) -> bool:
         return False
     if re.fullmatch(r"[A-Z]{2}\d{8,12}", token) and token[:2] in {"DE", "CZ", "AT", "RO", "PL", "SK", "GB"}:
         return False  # VAT numbers
-    if re.fullmatch(r"[A-Z]{1,3}\d?~?\d*", token):
+    if re.fullmatch(r"[A-Z]{1,3}\d{0,2}", token):
         return False
     return True
 
