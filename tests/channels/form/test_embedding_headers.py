@@ -58,3 +58,11 @@ def test_form_speaks_the_asked_language_with_catalogue_names(client, world):
 def test_form_language_falls_back_to_the_browser_language(client, world):
     page = client.get(world.url, HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9,en;q=0.5").content.decode()
     assert '<html lang="de">' in page
+
+
+def test_form_sets_no_cookie_so_it_works_in_a_third_party_iframe(client, world):
+    from tests.channels.form.conftest import booking_post
+
+    page = client.get(world.url, {"lang": "en"})
+    answer = client.post(world.url, booking_post(world, page.content.decode()), follow=True)
+    assert not page.cookies and not answer.cookies and not client.cookies
