@@ -7,6 +7,7 @@ transaction, idempotent on codes.
 
 from datetime import date
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -24,9 +25,20 @@ def _hhmm(value: str) -> str:
     return f"{int(hours):02d}:{minutes}"
 
 
+def _zone(value: str | None) -> str | None:
+    """An IANA time zone name; ZoneInfo's own error is a KeyError, which pydantic would not report."""
+    if value is not None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone (e.g. 'Europe/Prague')") from None
+    return value
+
+
 class OperatorSpec(_Strict):
     name: str
     timezone: str = "Europe/Prague"
+    _timezone = field_validator("timezone")(lambda cls, v: _zone(v))
     currency: str = Field("CZK", pattern=r"^[A-Z]{3}$")
     country: str = ""
     website: str = ""
@@ -74,14 +86,7 @@ class ProductSpec(_Strict):
     options: list[OptionSpec] = Field(default_factory=list)
     units: list[UnitSpec] = Field(min_length=1)
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone_exists(cls, value: str | None) -> str | None:
-        if value is not None:
-            from zoneinfo import ZoneInfo
-
-            ZoneInfo(value)
-        return value
+    _timezone = field_validator("timezone")(lambda cls, v: _zone(v))
 
     @model_validator(mode="after")
     def _codes_unique(self):
