@@ -38,7 +38,6 @@ def _zone(value: str | None) -> str | None:
 class OperatorSpec(_Strict):
     name: str
     timezone: str = "Europe/Prague"
-    _timezone = field_validator("timezone")(lambda cls, v: _zone(v))
     currency: str = Field("CZK", pattern=r"^[A-Z]{3}$")
     country: str = ""
     website: str = ""
@@ -48,6 +47,8 @@ class OperatorSpec(_Strict):
     order_mailbox: str = ""
     own_domains: list[str] = Field(default_factory=list)
     phones: list[str] = Field(default_factory=list)
+
+    _timezone = field_validator("timezone")(lambda cls, v: _zone(v))
 
 
 class OptionSpec(_Strict):
