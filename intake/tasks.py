@@ -27,4 +27,11 @@ def deliveries_sweep_task():
     return deliveries_sweep()
 
 
+def orders_expire_holds_task() -> int:
+    from intake.services import orders_expire_holds
+
+    return orders_expire_holds()
+
+
+register(name="intake.orders_expire_holds", func="intake.tasks.orders_expire_holds_task", minutes=1)
 register(name="intake.deliveries_sweep", func="intake.tasks.deliveries_sweep_task", minutes=1)
