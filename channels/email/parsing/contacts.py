@@ -19,7 +19,7 @@ _CONTACT_PERSON = re.compile(
 )
 _NAME_PHRASE = re.compile(
     r"(?:\bna jméno|\bauf den namen|\bin the name of|\bunder the name(?: of)?|\bpe numele|\bна ім['’]я|"
-    r"\bna nazwisko|\bguest is|\bdomnul|\bdoamna|\bMr\.?|\bMrs\.?|\bMs\.?|\bHerr|\bFrau)\s+(.{2,60})",
+    r"\bna nazwisko|\bguest is|\bguest(?: name)?:?|\bgast:?|\bclient(?:ul)?:?|\bdomnul|\bdoamna|\bMr\.?|\bMrs\.?|\bMs\.?|\bHerr|\bFrau)\s+(.{2,60})",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯІЇЄҐ][\w'’\-]*|d[eia]|van|von|der|de la|al|bin|O['’]\w+)$", re.UNICODE)
@@ -98,17 +98,16 @@ def normalise_phone(value: str | None, region: str | None) -> str | None:
 
 
 def find_emails(text: str, exclude_addresses: set[str], exclude_domains: set[str]) -> list[tuple[int, str]]:
+    """Addresses in `text` except the excluded ones and those at (or under) an excluded domain."""
     found = []
     for match in _EMAIL.finditer(text):
         address = match.group(0).strip(".").lower()
-        domain = address.rpartition("@")[2]
-        local = address.partition("@")[0]
-        if address in exclude_addresses or domain in exclude_domains:
+        local, _, domain = address.partition("@")
+        if address in exclude_addresses:
             continue
-        if any(domain.endswith("." + d) for d in exclude_domains if d.count(".") >= 1 and not d.startswith("notify")):
-            if not local.startswith("customer"):
-                continue
-        if re.match(r"(?:no-?reply|noreply|unsubscribe|mailer-daemon|postmaster|bounce)", local):
+        if any(domain == d or domain.endswith("." + d) for d in exclude_domains):
+            continue
+        if re.match(r"(?:no-?reply|noreply|unsubscribe|mailer-daemon|postmaster|bounces?)\b", local):
             continue
         found.append((match.start(), address))
     return found

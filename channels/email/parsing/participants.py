@@ -106,8 +106,14 @@ def _ages_after(text: str, start: int, stop: int) -> list[int]:
 def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tuple[str, int | None, list[int], int]]:
     """(category or mapped unit code, count or None, ages, position) in order of appearance."""
     labels = {k.lower().rstrip("s"): v for k, v in (unit_labels or {}).items()}
-    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     found = []
+    for label in sorted(unit_labels or {}, key=len, reverse=True):
+        # a partner's own labels first, whole ("2 x Grown-up", "1 Senior 65+"), then blanked out
+        pattern = re.compile(rf"(?<![\w])(\d{{1,4}})\s*[x×]?\s*{re.escape(label)}(?:s|es)?(?![\w-])", re.IGNORECASE)
+        for match in pattern.finditer(text):
+            found.append((unit_labels[label], int(match.group(1)), [], match.start(), -9))
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     for index, (word, start, end) in enumerate(tokens):
         if word.isdigit():
             continue

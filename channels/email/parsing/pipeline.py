@@ -28,7 +28,10 @@ _EXCEPTION_ORDER = ("unknown_partner", "no_such_departure", "over_capacity")
 
 
 def _context(mail: MailContent, catalogue: CatalogueIndex, partner, language) -> Context:
-    partner_domains = {a.rpartition("@")[2] for a in (partner.sender_addresses if partner else [])}
+    # Staff of a hotel or agency write from its domain; an OTA relays customers from its subdomains.
+    partner_domains = set()
+    if partner is not None and partner.kind != "ota":
+        partner_domains = {a.rpartition("@")[2] for a in partner.sender_addresses}
     if partner is None and mail.from_address:
         partner_domains.add(mail.from_address.rpartition("@")[2])
     today = mail.date.astimezone().date() if mail.date else date.today()
