@@ -152,10 +152,8 @@ def booking_form(request: HttpRequest, token: str) -> HttpResponse:
     return _framed(request, form_token, "form/booking.html", context)
 
 
-def _booking_submit(request: HttpRequest, token: str) -> HttpResponse:
-    form_token = _form_token(token, active_only=False)
-    # Raw first: whatever happens next, what the guest sent is kept.
-    raw = raw_source_store(
+def _raw_store(request: HttpRequest, form_token: FormToken) -> RawSource:
+    return raw_source_store(
         channel="form",
         body=request.body,
         content_type=request.content_type or "",
@@ -167,18 +165,30 @@ def _booking_submit(request: HttpRequest, token: str) -> HttpResponse:
             "user_agent": request.headers.get("User-Agent", "")[:300],
         },
     )
-    language = _language(request, form_token, request.POST.get("lang"))
+
+
+def _post_refusal(request: HttpRequest, form_token: FormToken, check) -> tuple[str, int, str] | None:
+    """(reason kept on the raw source, HTTP status, text key) when the post must not be read further."""
     if not (form_token.active and form_token.partner.active):
-        raw_source_mark(raw_source_id=raw.pk, status=RawSource.Status.FAILED, error="form token inactive")
-        return _unavailable(request, form_token, language, status=404)
+        return "form token inactive", 404, "unavailable"
     if not post_origin_allowed(request):
-        raw_source_mark(raw_source_id=raw.pk, status=RawSource.Status.FAILED, error="post from a foreign origin")
-        return _unavailable(request, form_token, language, status=403, text_key="not_verified")
+        return "post from a foreign origin", 403, "not_verified"
+    if not check.ok and not check.expired:
+        return "form key missing or forged", 403, "not_verified"
+    return None
+
+
+def _booking_submit(request: HttpRequest, token: str) -> HttpResponse:
+    form_token = _form_token(token, active_only=False)
+    raw = _raw_store(request, form_token)  # raw first: whatever happens next, what the guest sent is kept
+    language = _language(request, form_token, request.POST.get("lang"))
     check = form_key_check(key=request.POST.get("form_key", ""), token=form_token.token,
                            submission_id=request.POST.get("submission_id", ""))
-    if not check.ok and not check.expired:
-        raw_source_mark(raw_source_id=raw.pk, status=RawSource.Status.FAILED, error="form key missing or forged")
-        return _unavailable(request, form_token, language, status=403, text_key="not_verified")
+    refusal = _post_refusal(request, form_token, check)
+    if refusal is not None:
+        reason, status, text_key = refusal
+        raw_source_mark(raw_source_id=raw.pk, status=RawSource.Status.FAILED, error=reason)
+        return _unavailable(request, form_token, language, status=status, text_key=text_key)
     product = offer.product_pick(offer.form_products(form_token), request.POST.get("product") or "-")
     if product is None:
         raw_source_mark(raw_source_id=raw.pk, status=RawSource.Status.FAILED, error="product not offered")
