@@ -38,3 +38,9 @@ class HoldExpired(AvailabilityError):
 
 class InvalidHoldState(AvailabilityError):
     code = "invalid_hold_state"
+
+
+class CapacityBelowSold(AvailabilityError):
+    """A new capacity smaller than the seats already held and confirmed."""
+
+    code = "capacity_below_sold"

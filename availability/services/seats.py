@@ -9,10 +9,17 @@ UPDATE too, so a hold is confirmed, released or expired exactly once.
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
-from availability.errors import DepartureClosed, HoldExpired, HoldNotFound, InvalidHoldState, SoldOut
+from availability.errors import (
+    CapacityBelowSold,
+    DepartureClosed,
+    HoldExpired,
+    HoldNotFound,
+    InvalidHoldState,
+    SoldOut,
+)
 from availability.models import Departure, DepartureStatus, Hold, HoldStatus
 
 
@@ -83,11 +90,15 @@ def departure_hold(
         raise InvalidHoldState("a hold needs at least one seat", quantity=quantity)
     now = timezone.now()
     with transaction.atomic():
-        departure_holds_expire(departure_id=departure_id, now=now)
         if test_mode:
+            departure_holds_expire(departure_id=departure_id, now=now)
             _check_fits_without_taking(departure_id, quantity)
         elif not _seats_take(departure_id=departure_id, quantity=quantity):
-            _refuse(departure_id, quantity)
+            # Lazy expiry: this departure's expired holds are swept when they stand in the way
+            # (not on every hold: that cost three round trips per booking).
+            departure_holds_expire(departure_id=departure_id, now=now)
+            if not _seats_take(departure_id=departure_id, quantity=quantity):
+                _refuse(departure_id, quantity)
         return Hold.objects.create(
             departure_id=departure_id,
             quantity=quantity,
@@ -120,6 +131,30 @@ def _get(hold_id, *, lock: bool = False) -> Hold:
     return hold
 
 
+def _hold_confirm_if_alive(hold: Hold, *, now: datetime) -> bool:
+    """HELD and not expired -> CONFIRMED without expiry, in one UPDATE.
+
+    RETURNING gives the departure and size as they are at that moment, so a
+    hold_change() that committed after `hold` was read cannot make us move
+    the seats of the wrong departure; `hold` is updated in place.
+    """
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Hold._meta.db_table} SET status = %s, expires_at = NULL, updated_at = %s "
+            "WHERE id = %s AND status = %s AND (expires_at IS NULL OR expires_at > %s) "
+            "RETURNING departure_id, quantity",
+            [HoldStatus.CONFIRMED, ops.adapt_datetimefield_value(now), Hold._meta.pk.get_db_prep_value(hold.pk, connection),
+             HoldStatus.HELD, ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    hold.departure_id, hold.quantity = row
+    hold.status, hold.expires_at, hold.updated_at = HoldStatus.CONFIRMED, None, now
+    return True
+
+
 def hold_confirm(*, hold_id) -> Hold:
     """Turn held seats into confirmed ones. Confirming twice is harmless."""
     with transaction.atomic():
@@ -127,12 +162,9 @@ def hold_confirm(*, hold_id) -> Hold:
         if hold.status == HoldStatus.CONFIRMED:
             return hold
         now = timezone.now()
-        alive = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        if _hold_transition(hold, src=HoldStatus.HELD, dst=HoldStatus.CONFIRMED, extra_filter=alive):
+        if _hold_confirm_if_alive(hold, now=now):
             if not hold.test_mode:
                 _seats_shift(departure_id=hold.departure_id, held=-hold.quantity, confirmed=hold.quantity)
-            Hold.objects.filter(pk=hold.pk).update(expires_at=None)
-            hold.refresh_from_db()
             return hold
         # Raised after the block, so the expiry (seats given back) is kept, not rolled back with the error.
         departure_holds_expire(departure_id=hold.departure_id, now=now)
@@ -211,6 +243,22 @@ def departure_close(*, departure_id: int, reason: str) -> Departure:
     with transaction.atomic():
         Departure.objects.filter(pk=departure_id).update(status=DepartureStatus.CLOSED, closed_reason=reason[:200])
         return Departure.objects.get(pk=departure_id)
+
+
+def departure_capacity_set(*, departure_id: int, capacity: int | None) -> Departure:
+    """Change the capacity (a smaller boat replaces the usual one); None means free sale.
+
+    One conditional UPDATE: refused, not clipped, when more seats are already
+    taken than the new capacity, so a booking racing with the change is never
+    oversold.
+    """
+    query = Departure.objects.filter(pk=departure_id)
+    if capacity is not None:
+        query = query.filter(held__lte=Value(capacity) - F("confirmed"))
+    if not query.update(capacity=capacity):
+        taken = Departure.objects.filter(pk=departure_id).values_list(F("held") + F("confirmed"), flat=True).first()
+        raise CapacityBelowSold(f"{taken} seats are already taken", departure_id=departure_id, taken=taken)
+    return Departure.objects.get(pk=departure_id)
 
 
 def departure_reopen(*, departure_id: int) -> Departure:

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from availability.errors import DepartureClosed, HoldExpired, InvalidHoldState, SoldOut
+from availability.errors import CapacityBelowSold, DepartureClosed, HoldExpired, InvalidHoldState, SoldOut
 from availability.models import HoldStatus
 from availability.services import (
+    departure_capacity_set,
     departure_close,
     departure_hold,
     departure_reopen,
@@ -201,3 +202,24 @@ def test_test_mode_hold_is_still_refused_when_the_seats_are_not_there(departure)
     departure_hold(departure_id=departure.pk, quantity=9, ttl=TTL)
     with pytest.raises(SoldOut):
         departure_hold(departure_id=departure.pk, quantity=2, ttl=TTL, test_mode=True)
+
+
+def test_capacity_can_shrink_down_to_the_seats_taken(departure):
+    departure_hold(departure_id=departure.pk, quantity=4, ttl=TTL)
+    assert departure_capacity_set(departure_id=departure.pk, capacity=4).capacity == 4
+    with pytest.raises(SoldOut):
+        departure_hold(departure_id=departure.pk, quantity=1, ttl=TTL)
+
+
+def test_capacity_below_the_seats_taken_is_refused_and_unchanged(departure):
+    departure_hold(departure_id=departure.pk, quantity=6, ttl=TTL)
+    with pytest.raises(CapacityBelowSold) as refused:
+        departure_capacity_set(departure_id=departure.pk, capacity=5)
+    departure.refresh_from_db()
+    assert departure.capacity == 10 and refused.value.details["taken"] == 6
+
+
+def test_capacity_none_makes_a_departure_free_sale(departure):
+    departure_capacity_set(departure_id=departure.pk, capacity=None)
+    departure_hold(departure_id=departure.pk, quantity=50, ttl=TTL)
+    assert _counts(departure) == (50, 0)
