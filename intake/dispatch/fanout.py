@@ -41,22 +41,23 @@ def _partners(events: list[OutboxEvent]) -> dict[int, int | None]:
 
 
 def deliveries_create(*, event_id: int, now=None) -> int:
-    """Delivery rows for one event (and any earlier event of its order still missing one); returns how many exist for it."""
+    """Delivery rows for one event (and any earlier event of its order still missing one); returns how many connectors want it."""
     now = now or timezone.now()
-    event = OutboxEvent.objects.filter(pk=event_id).first()
+    event = OutboxEvent.objects.filter(pk=event_id).select_related("order").only(
+        "pk", "topic", "order_id", "created_at", "order__partner_id").first()
     if event is None:
         return 0
-    connectors = list(Connector.objects.filter(active=True))
-    if not connectors:
+    partner_id = event.order.partner_id if event.order_id else None
+    wanting = [c for c in Connector.objects.filter(active=True) if connector_wants(c, event, partner_id)]
+    if not wanting:
         return 0
     events = [event]
     if event.order_id:
         # Earlier events of the same order must have their rows first, or the ordering guard cannot see them.
-        events = list(OutboxEvent.objects.filter(order_id=event.order_id, pk__lte=event.pk).order_by("pk"))
-    rows = _rows(connectors, events, _partners(events), now)
-    if rows:
-        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return Delivery.objects.filter(event_id=event_id).count()
+        events = list(OutboxEvent.objects.filter(order_id=event.order_id, pk__lte=event.pk)
+                      .only("pk", "topic", "order_id", "created_at").order_by("pk"))
+    Delivery.objects.bulk_create(_rows(wanting, events, {event.order_id: partner_id}, now), ignore_conflicts=True)
+    return len(wanting)
 
 
 def fanout_catch_up(*, now=None, settle: timedelta = timedelta(minutes=5), batch: int = 5000) -> int:
