@@ -4,8 +4,10 @@ import csv
 import io
 import json
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from babel.numbers import get_currency_precision
+from django.conf import settings
 
 CSV_COLUMNS = [
     "event_id", "message_id", "topic", "event_time", "reference", "uuid", "status", "channel", "partner",
@@ -14,13 +16,14 @@ CSV_COLUMNS = [
 ]
 
 
-def _date(value: str | None, fmt: str) -> str:
+def _date(value: str | None, fmt: str, tz: str | None = None) -> str:
     if not value:
         return ""
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime(fmt)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
+    return (moment.astimezone(ZoneInfo(tz)) if tz and moment.tzinfo else moment).strftime(fmt)
 
 
 def money_text(minor: int | None, currency: str | None, *, decimal_comma: bool) -> str:
@@ -40,7 +43,7 @@ def csv_row(item: dict, connector) -> list[str]:
         "event_id": item["event_id"],
         "message_id": item["message_id"],
         "topic": item["topic"],
-        "event_time": _date(item["timestamp"], connector.date_format),
+        "event_time": _date(item["timestamp"], connector.date_format, settings.TIME_ZONE),
         "reference": doc.get("reference"),
         "uuid": doc.get("uuid"),
         "status": doc.get("status"),
