@@ -108,6 +108,15 @@ class BookingCancellationBody(_Request):
     force: bool | None = None
 
 
+class WebhookBody(_Request):
+    """octo/webhooks: POST /webhooks."""
+
+    url: str
+    event: Literal["booking_update", "availability_update"]
+    retryOnError: bool | None = None
+    useContactLanguage: bool | None = None
+
+
 # --- responses ----------------------------------------------------------------
 
 

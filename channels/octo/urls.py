@@ -19,5 +19,7 @@ urlpatterns = [
     re_path(r"^bookings/(?P<booking_uuid>[^/]+)/extend/?$", views.booking_extend, name="booking-extend"),
     re_path(r"^bookings/(?P<booking_uuid>[^/]+)/cancel/?$", views.booking_cancel, name="booking-cancel"),
     re_path(r"^bookings/(?P<booking_uuid>[^/]+)/?$", views.booking, name="booking"),
+    re_path(r"^webhooks/?$", views.webhooks, name="webhooks"),
+    re_path(r"^webhooks/(?P<webhook_id>[^/]+)/?$", views.webhook, name="webhook"),
     re_path(r"^(?P<path>.*)$", not_found, name="not-found"),
 ]

@@ -21,6 +21,7 @@ from channels.octo.schemas import (
     ExtendReservationBody,
     Supplier,
     SupplierContact,
+    WebhookBody,
 )
 from channels.octo.selectors import (
     octo_booking,
@@ -32,6 +33,7 @@ from channels.octo.selectors import (
     octo_products,
 )
 from channels.octo.slots import availability_id, calendar_wire, parse_availability_id, slot_wire
+from channels.octo.webhooks import octo_webhook_create, octo_webhook_delete, octo_webhooks
 from intake.errors import IntakeError
 from intake.models import Order, OrderStatus
 from intake.services import (
@@ -325,3 +327,20 @@ def booking_cancel(request, ctx: OctoContext, booking_uuid: str):
         raise
     _done(raw_id)
     return booking_wire(_refreshed(order), ctx=ctx).wire()
+
+
+# --- octo/webhooks ------------------------------------------------------------------------------------------
+
+
+@octo_endpoint("GET", "POST")
+def webhooks(request, ctx: OctoContext):
+    if request.method == "GET":
+        return octo_webhooks(partner=ctx.partner)
+    body = parse_body(request, WebhookBody)
+    return octo_webhook_create(partner=ctx.partner, url=body.url, event=body.event)
+
+
+@octo_endpoint("DELETE")
+def webhook(request, ctx: OctoContext, webhook_id: str):
+    octo_webhook_delete(partner=ctx.partner, webhook_id=webhook_id)
+    return {"id": webhook_id, "deleted": True}

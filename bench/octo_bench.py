@@ -1,0 +1,304 @@
+"""OCTO channel benchmark over HTTP: gunicorn + PostgreSQL, load from wrk.
+
+    bash .ci/postgres.sh start
+    DATABASE_URL=postgres://postgres@127.0.0.1:55432/intake .venv/bin/python bench/octo_bench.py
+
+Creates (after dropping it) the database `intake_octo_bench` next to the one
+DATABASE_URL names, migrates, loads demo/catalogue.json and the large bench
+catalogue of bench/seats_dataset.py (200 products, 365 days: about 330,000
+departures), issues the demo OCTO key, starts gunicorn on 127.0.0.1 and measures:
+
+- POST /octo/availability for one option and one day, and for 30 days, with wrk
+  (random option and date per request, from a fixed seed): p50/p99 and requests/s;
+- reserve (POST /octo/bookings) + confirm (POST /octo/bookings/{uuid}/confirm) on
+  distinct departures from parallel keep-alive clients: p50/p99 per pair.
+
+Prints a table and writes bench/results/octo-<date>.json. See bench/README.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+TARGET_P99_MS = 20.0
+TARGET_RPS = 500.0
+TARGET_BOOKING_P99_MS = 50.0
+
+LUA = """
+local bodies = {%s}
+local key = "%s"
+request = function()
+  local body = bodies[math.random(#bodies)]
+  return wrk.format("POST", "/octo/availability", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. key, ["Octo-Capabilities"] = ""}, body)
+end
+"""
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db-name", default="intake_octo_bench")
+    parser.add_argument("--reuse", action="store_true", help="keep the existing bench database, skip loading")
+    parser.add_argument("--products", type=int, default=200)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--port", type=int, default=18450)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--connections", default="16", help="wrk connection counts to run, e.g. 4,8,16")
+    parser.add_argument("--duration", default="20s")
+    parser.add_argument("--bookings", type=int, default=400, help="reserve+confirm pairs in total")
+    parser.add_argument("--booking-clients", type=int, default=4)
+    parser.add_argument("--out", default=None)
+    return parser.parse_args()
+
+
+def _database_prepare(args) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must name a PostgreSQL server (the benchmark is for PostgreSQL)")
+    os.environ.setdefault("VAR_DIR", "/tmp/octo-bench-var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    Path(os.environ["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    parts = urlsplit(url)
+    bench_url = urlunsplit(parts._replace(path="/" + args.db_name))
+    os.environ["DATABASE_URL"] = bench_url
+    if not args.reuse:
+        import psycopg
+
+        with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{args.db_name}"')
+    return bench_url
+
+
+def _load(args) -> dict:
+    from django.core.management import call_command
+
+    from intake.services.catalogue import catalogue_import
+    from seats_dataset import bench_catalogue_load
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    catalogue_import(data=json.loads((ROOT / "demo" / "catalogue.json").read_text()), generate_days=365)
+    dataset = bench_catalogue_load(products=args.products, days=args.days, seed=args.seed)
+    dataset["total_seconds"] = round(time.perf_counter() - started, 1)
+    return dataset
+
+
+def _queries(rng: random.Random, span_days: int, count: int = 400) -> list[dict]:
+    from availability.models import Option
+
+    options = list(Option.objects.filter(product__code__startswith="bench-").values_list("product__code", "code"))
+    first = date.today() + timedelta(days=1)
+    bodies = []
+    for _ in range(count):
+        product, option = rng.choice(options)
+        start = first + timedelta(days=rng.randint(0, 300))
+        bodies.append({"productId": product, "optionId": option, "localDateStart": start.isoformat(),
+                       "localDateEnd": (start + timedelta(days=span_days - 1)).isoformat()})
+    return bodies
+
+
+def _gunicorn(args, env) -> subprocess.Popen:
+    command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", str(args.workers), "--bind",
+               f"127.0.0.1:{args.port}", "--worker-class", args.worker_class, "--threads", str(args.threads),
+               "--log-level", "warning", "--keep-alive", "5"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=1)
+            connection.request("GET", "/octo/capabilities")
+            connection.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _wrk(args, key: str, bodies: list[dict], connections: int) -> dict:
+    from channels.octo.demo import DEMO_KEY  # noqa: F401  (the key is passed in; import proves the module loads)
+
+    lua = LUA % (",".join(json.dumps(json.dumps(b)) for b in bodies), key)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    # Warm every worker's connection and caches before measuring.
+    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d3s", "-s", script.name, f"http://127.0.0.1:{args.port}"],
+                   capture_output=True, check=True)
+    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{args.duration}", "--latency", "-s", script.name,
+                             f"http://127.0.0.1:{args.port}"], capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    return _wrk_parse(output) | {"connections": connections}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 3)
+
+
+def _wrk_parse(output: str) -> dict:
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "p50_ms": _ms(latency["50"]), "p90_ms": _ms(latency["90"]), "p99_ms": _ms(latency["99"]),
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _booking_targets(count: int, rng: random.Random) -> list[dict]:
+    from availability.models import Departure
+
+    rows = list(
+        Departure.objects.filter(schedule__code__startswith="bench-", status="open", held=0, confirmed=0,
+                                 starts_at__date__gte=date.today() + timedelta(days=2))
+        .values_list("id", "starts_at", "schedule__options__product__code", "schedule__options__code",
+                     "schedule__options__product__timezone")[: count * 20]
+    )
+    from zoneinfo import ZoneInfo
+
+    chosen, seen = [], set()
+    rng.shuffle(rows)
+    for dep_id, starts_at, product, option, zone in rows:
+        if dep_id in seen:
+            continue
+        seen.add(dep_id)
+        chosen.append({"productId": product, "optionId": option,
+                       "availabilityId": starts_at.astimezone(ZoneInfo(zone)).isoformat(),
+                       "unitItems": [{"unitId": "ADULT"}, {"unitId": "ADULT"}]})
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _booking_client(port: int, key: str, targets: list[dict], samples: list, failures: list) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}", "Octo-Capabilities": ""}
+
+    def call(path, body):
+        connection.request("POST", path, json.dumps(body), headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+
+    for target in targets:
+        started = time.perf_counter()
+        status, booking = call("/octo/bookings", target)
+        reserved = time.perf_counter()
+        if status != 200:
+            failures.append(booking)
+            continue
+        status, confirmed = call(f"/octo/bookings/{booking['uuid']}/confirm", {"contact": {"fullName": "Bench Guest"}})
+        done = time.perf_counter()
+        if status != 200 or confirmed.get("status") != "CONFIRMED":
+            failures.append(confirmed)
+            continue
+        samples.append(((reserved - started) * 1000, (done - reserved) * 1000, (done - started) * 1000))
+
+
+def _bookings(args, key: str, rng: random.Random) -> dict:
+    targets = _booking_targets(args.bookings, rng)
+    samples, failures, threads = [], [], []
+    per_client = [targets[i::args.booking_clients] for i in range(args.booking_clients)]
+    started = time.perf_counter()
+    for chunk in per_client:
+        thread = threading.Thread(target=_booking_client, args=(args.port, key, chunk, samples, failures))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+
+    def pct(values):
+        cut = statistics.quantiles(sorted(values), n=100, method="inclusive")
+        return {"p50_ms": round(cut[49], 2), "p99_ms": round(cut[98], 2)}
+
+    return {
+        "pairs": len(samples), "failures": len(failures), "clients": args.booking_clients,
+        "pairs_per_s": round(len(samples) / elapsed, 1),
+        "reserve": pct([s[0] for s in samples]), "confirm": pct([s[1] for s in samples]),
+        "reserve_confirm": pct([s[2] for s in samples]),
+        "first_failure": failures[0] if failures else None,
+    }
+
+
+def _environment() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    return {"python": platform.python_version(), "postgresql": server, "cpus": os.cpu_count(),
+            "machine": platform.machine(), "date": date.today().isoformat()}
+
+
+def main() -> None:
+    args = _args()
+    bench_url = _database_prepare(args)
+    import django
+
+    django.setup()
+    from channels.octo.demo import demo_key_issue
+    from django.db import connection
+
+    dataset = {"reused": True} if args.reuse else _load(args)
+    key = demo_key_issue()
+    rng = random.Random(args.seed)
+    one_day, thirty_days = _queries(rng, 1), _queries(rng, 30)
+    from availability.models import Departure
+
+    dataset["departures_total"] = Departure.objects.count()
+    connection.close()
+    env = {**os.environ, "DATABASE_URL": bench_url, "CONN_MAX_AGE": "600", "DEBUG": "0"}
+    server = _gunicorn(args, env)
+    try:
+        runs = []
+        for connections in [int(c) for c in args.connections.split(",")]:
+            runs.append({"span_days": 1, **_wrk(args, key, one_day, connections)})
+            runs.append({"span_days": 30, **_wrk(args, key, thirty_days, connections)})
+        bookings = _bookings(args, key, rng)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    report = {
+        "environment": _environment(), "dataset": dataset,
+        "server": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads},
+        "availability": runs, "bookings": bookings,
+        "targets": {"p99_ms": TARGET_P99_MS, "requests_per_s": TARGET_RPS, "reserve_confirm_p99_ms": TARGET_BOOKING_P99_MS},
+    }
+    out = Path(args.out or ROOT / "bench" / "results" / f"octo-{date.today().isoformat()}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, default=str))
+    print(f"departures: {dataset['departures_total']}   gunicorn: {args.workers} x {args.worker_class}")
+    print(f"{'POST /availability':<24}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    for run in runs:
+        label = f"{run['span_days']} day(s)"
+        print(f"{label:<24}{run['connections']:>6}{run['requests_per_s']:>10.0f}{run['p50_ms']:>9.2f}"
+              f"{run['p90_ms']:>9.2f}{run['p99_ms']:>9.2f}{run['non_2xx']:>9}")
+    b = bookings
+    print(f"reserve+confirm: {b['pairs']} pairs, {b['clients']} clients, {b['pairs_per_s']}/s, "
+          f"p50 {b['reserve_confirm']['p50_ms']} ms, p99 {b['reserve_confirm']['p99_ms']} ms, failures {b['failures']}")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
