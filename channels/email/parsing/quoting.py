@@ -37,11 +37,11 @@ _ATTRIBUTION = re.compile(
 )
 _CLOSING = re.compile(
     r"^(?:best regards|kind regards|warm regards|regards|best wishes|many thanks|thanks a lot|thanks|thank you"
-    r"|cheers|sincerely|yours sincerely|best|s pozdravem|se srdečným pozdravem|s přáním hezkého dne|děkuji|děkujeme"
+    r"|cheers|sincerely|yours sincerely|best|gruß|grüße|gruss|lg|vg|mfg|zdravím|s pozdravem|se srdečným pozdravem|s přáním hezkého dne|děkuji|děkujeme"
     r"|díky|mit freundlichen gr(?:ü|ue|u)(?:ß|ss)en|mit freundlichen gr\w*|freundliche grüße|viele grüße"
     r"|beste grüße|liebe grüße|danke|vielen dank|herzliche grüße|cu stimă|cu stima|cu respect|cu drag"
     r"|mulțumim|mulţumim|multumim|mulțumesc|mulţumesc|multumesc|vă mulțumim|vă mulţumim|toate cele bune"
-    r"|з повагою|з найкращими побажаннями|дякую|дякуємо|щиро дякуємо|谢谢|此致|祝好|敬礼|顺祝商祺)\b.{0,40}$",
+    r"|з повагою|з найкращими побажаннями|дякую|дякуємо|щиро дякуємо|谢谢|此致|祝好|敬礼|顺祝商祺)\b(?P<rest>.{0,40})$",
     re.IGNORECASE,
 )
 _CJK_CLOSING = re.compile(r"(?:谢谢|多谢|感谢)[！!。.]?\s*$")
@@ -138,7 +138,10 @@ def strip_signature(text: str) -> tuple[str, str]:
             return "\n".join(lines[:index]), "\n".join(lines[index:])
         if _MOBILE_FOOTER.match(stripped):
             return "\n".join(lines[:index]), "\n".join(lines[index:])
-        if seen_content >= 2 and len(stripped) <= 60 and (_CLOSING.match(stripped) or _CJK_CLOSING.search(stripped)):
+        closing = _CLOSING.match(stripped)
+        alone = bool(closing) and not re.search(r"\w", closing.group("rest"))
+        if (seen_content >= 2 or (seen_content >= 1 and alone)) and len(stripped) <= 60 and (
+                closing or _CJK_CLOSING.search(stripped)):
             if _CJK_CLOSING.search(stripped) and not _CLOSING.match(stripped):
                 return "\n".join(lines[: index + 1]), "\n".join(lines[index + 1:])
             return "\n".join(lines[:index]), "\n".join(lines[index:])

@@ -1,0 +1,85 @@
+"""Mail that must never become an order, and the sender's intent."""
+
+from channels.email.parsing import interpret_message
+
+from .parse_fixtures import catalogue, mail
+
+CATALOGUE = catalogue()
+ORDER = "Please book the castle tour in English on 22 March at 9:30 for 2 adults, guest Ann Lee."
+
+
+def kind_and_reason(raw):
+    result = interpret_message(raw, catalogue=CATALOGUE)
+    return result.kind, result.not_an_order_reason, result.orders
+
+
+def test_an_auto_submitted_mail_is_not_an_order_even_with_an_order_in_it():
+    assert kind_and_reason(mail(ORDER, headers={"Auto-Submitted": "auto-replied"}))[:2] == ("not_an_order", "auto_reply")
+
+
+def test_a_precedence_auto_reply_without_auto_submitted_is_not_an_order():
+    assert kind_and_reason(mail(ORDER, headers={"Precedence": "auto_reply"}))[:2] == ("not_an_order", "auto_reply")
+
+
+def test_an_out_of_office_subject_is_not_an_order():
+    assert kind_and_reason(mail(ORDER, subject="Abwesenheitsnotiz: Ihre Buchung"))[0] == "not_an_order"
+
+
+def test_a_newsletter_is_not_an_order():
+    raw = mail(ORDER, headers={"List-Id": "<news.ota.example>"}, sender="bookings@ota.example")
+    assert kind_and_reason(raw)[:2] == ("not_an_order", "newsletter")
+
+
+def test_a_bounce_is_not_an_order():
+    raw = mail(ORDER, sender="MAILER-DAEMON@mx.example", subject="Undelivered Mail Returned to Sender")
+    assert kind_and_reason(raw)[:2] == ("not_an_order", "bounce")
+
+
+def test_a_reply_to_our_confirmation_is_not_an_order():
+    raw = mail("Thanks, all fine!\n\n> " + ORDER, headers={"In-Reply-To": "<conf-1@bohemiaboats.example>"},
+               sender="desk@londondesk.example")
+    assert kind_and_reason(raw) == ("not_an_order", "reply_to_us", [])
+
+
+def test_a_reply_to_our_confirmation_that_cancels_is_a_cancellation():
+    raw = mail("Sorry, please cancel our booking LD-100.\n\n> Booking confirmed",
+               headers={"In-Reply-To": "<conf-1@bohemiaboats.example>"}, sender="desk@londondesk.example")
+    result = interpret_message(raw, catalogue=CATALOGUE)
+    assert (result.kind, result.cancellation.external_reference) == ("cancellation", "LD-100")
+
+
+def test_mail_from_our_own_domain_is_not_an_order():
+    assert kind_and_reason(mail(ORDER, sender="orders@bohemiaboats.example"))[0] == "not_an_order"
+
+
+def test_a_mail_with_no_order_in_it_is_not_an_order():
+    assert kind_and_reason(mail("Hello, what is your address? Thanks", sender="desk@londondesk.example"))[0] == \
+        "not_an_order"
+
+
+def test_a_firm_order_with_a_side_question_is_an_order():
+    raw = mail(ORDER + " Also, is there still availability for a pram?", sender="desk@londondesk.example")
+    assert kind_and_reason(raw)[0] == "order"
+
+
+def test_a_cancellation_policy_mention_does_not_cancel():
+    raw = mail(ORDER + "\nWe read your cancellation policy.", sender="desk@londondesk.example")
+    assert kind_and_reason(raw)[0] == "order"
+
+
+def test_an_availability_question_in_romanian():
+    raw = mail("Bună ziua,\nmai aveți locuri libere la croaziera cu jazz și cină pe 26 martie pentru 10 persoane?\n"
+               "Mulțumim", sender="rezervari@carpathia.example")
+    result = interpret_message(raw, catalogue=CATALOGUE)
+    assert result.kind == "availability_inquiry"
+    assert (result.inquiry.product, result.inquiry.date, result.inquiry.quantity) == ("jazz-dinner", "2027-03-26", 10)
+    assert result.inquiry.language == "ro"
+
+
+def test_a_date_change_in_ukrainian_moves_the_start():
+    raw = mail("Добрий день!\nПросимо перенести замовлення DT-301 з 20 березня на 21 березня, час той самий 09:30.",
+               sender="info@dniprotours.example", subject="Зміна DT-301")
+    result = interpret_message(raw, catalogue=CATALOGUE)
+    assert result.kind == "modification"
+    assert result.modification.start == "2027-03-21T09:30:00+01:00"
+    assert result.modification.participants is None
