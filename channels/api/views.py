@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from pydantic import ValidationError
 from rest_framework.parsers import JSONParser
@@ -112,8 +113,8 @@ class AvailabilityView(PartnerApiView):
         parameters=[
             OpenApiParameter("product", str, required=True),
             OpenApiParameter("option", str, description="Default: the product's default option"),
-            OpenApiParameter("from", str, required=True, description="First local date, YYYY-MM-DD"),
-            OpenApiParameter("to", str, required=True, description="Last local date, at most 92 days after from"),
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First local date"),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last local date, at most from + 92 days"),
             OpenApiParameter("quantity", int, description="Seats wanted; slots with fewer show SOLD_OUT"),
         ],
         responses={200: schemas.Availability, **problems(400, 422)},
@@ -139,8 +140,8 @@ class OrderCollectionView(PartnerApiView):
             OpenApiParameter("external_reference", str),
             OpenApiParameter("status", str, enum=["held", "confirmed", "cancelled", "expired", "rejected",
                                                    "needs_review"]),
-            OpenApiParameter("from", str, description="First local start date, YYYY-MM-DD"),
-            OpenApiParameter("to", str, description="Last local start date, YYYY-MM-DD"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First start date (operator's timezone)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last start date (operator's timezone)"),
             OpenApiParameter("limit", int, description="1..200, default 50"),
             OpenApiParameter("offset", int),
         ],
