@@ -33,7 +33,10 @@ def labelled_example_record(*, event_id: int) -> LabelledExample | None:
 
 
 def on_order_confirmed(event_id: int) -> None:
-    """Outbox subscriber: only enqueue (see intake/events.py)."""
+    """Outbox subscriber: only enqueue (see intake/events.py), and only for corrected e-mail orders."""
     from django_q.tasks import async_task
 
-    async_task("channels.email.tasks.email_labelled_example_task", event_id)
+    corrected = OutboxEvent.objects.filter(
+        pk=event_id, order__channel=CHANNEL, order__audit_events__action="order.resubmitted").exists()
+    if corrected:
+        async_task("channels.email.tasks.email_labelled_example_task", event_id)
