@@ -90,15 +90,18 @@ def _day_status(slots: list[Slot]) -> tuple[str, int | None, int | None]:
 
 
 def calendar_wire(slots: list[Slot], *, first: date, last: date, ctx: OctoContext, units: dict[str, int] | None = None) -> list[AvailabilityCalendar]:
-    """One object per local day in [first, last]; a day without departures is CLOSED."""
+    """One object per local day in [first, last] that has departures; a day without any is left out.
+
+    (An OPENING_HOURS day must carry its opening hours, and a day without a
+    departure has none: the validator counts an empty list as an error.)
+    """
     by_day: dict[date, list[Slot]] = defaultdict(list)
     for slot in slots:
         by_day[slot.starts_at.date()].append(slot)
     days = []
-    day = first
-    while day <= last:
-        day_slots = by_day.get(day, [])
-        status, vacancies, capacity = _day_status(day_slots) if day_slots else (CLOSED, 0, 0)
+    for day in sorted(d for d in by_day if first <= d <= last):
+        day_slots = by_day[day]
+        status, vacancies, capacity = _day_status(day_slots)
         fields = dict(
             localDate=day.isoformat(),
             available=status in (AVAILABLE, LIMITED, FREESALE),
@@ -107,10 +110,9 @@ def calendar_wire(slots: list[Slot], *, first: date, last: date, ctx: OctoContex
             capacity=capacity,
             openingHours=[hours for s in day_slots for hours in _opening_hours(s)],
         )
-        if ctx.pricing and day_slots:
+        if ctx.pricing:
             priced = _pricing_fields(day_slots[0], units)
             if priced:
                 fields.update(unitPricingFrom=priced["unitPricing"], pricingFrom=priced["pricing"])
         days.append(AvailabilityCalendar(**fields))
-        day = date.fromordinal(day.toordinal() + 1)
     return days

@@ -14,14 +14,27 @@ def _window(catalogue, days=30):
 
 
 @pytest.mark.parametrize("product", ["cruise", "museum"])
-def test_calendar_interval_has_one_object_per_day(octo, catalogue, product):
+def test_calendar_interval_has_one_object_per_day_with_departures(octo, catalogue, product):
     start, end = _window(catalogue)
     response = octo.post("/availability/calendar", {"productId": product, "optionId": "DEFAULT",
                                                     "localDateStart": start, "localDateEnd": end})
     assert response.status_code == 200
-    assert [day["localDate"] for day in response.data][0] == start
-    assert len(response.data) == 31
+    days = [day["localDate"] for day in response.data]
+    assert days == sorted(set(days)) and start <= days[0] and days[-1] <= end
+    assert len(days) >= 30
     assert any(day["available"] for day in response.data)
+
+
+def test_calendar_leaves_out_days_without_departures(octo, catalogue):
+    from availability.models import Departure
+
+    closed_day = catalogue.tomorrow + timedelta(days=2)
+    Departure.objects.filter(schedule__options__product=catalogue.museum, starts_at__date=closed_day).delete()
+    start, end = _window(catalogue)
+    response = octo.post("/availability/calendar", {"productId": "museum", "optionId": "DEFAULT",
+                                                    "localDateStart": start, "localDateEnd": end})
+    assert closed_day.isoformat() not in [day["localDate"] for day in response.data]
+    assert all(day["openingHours"] for day in response.data)  # the validator's rule for OPENING_HOURS
 
 
 def test_calendar_of_opening_hours_product_carries_the_opening_hours(octo, catalogue):
