@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
 
 CONFIG = """\
 base_dir = {root}/run
@@ -161,7 +162,7 @@ class DovecotServer:
 
     def kill_imap_sessions(self) -> None:
         """Cut every open IMAP connection, as a network drop or a server restart would."""
-        subprocess.run(["doveadm", "-c", str(self.config_path()), "kick", "*"], capture_output=True)
+        subprocess.run([DOVEADM, "-c", str(self.config_path()), "kick", "*"], capture_output=True)
 
     def client(self, user: str):
         from imapclient import IMAPClient
