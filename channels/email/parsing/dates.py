@@ -65,12 +65,9 @@ def _alternation(words) -> str:
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
-    months, weekdays = _names()
-    safe_months = {k for k in months if k not in _AMBIGUOUS_MONTHS or len(k) > 4}
-    month = f"(?P<month>{_alternation(safe_months)})\\.?"
-    en_month = "(?P<month>" + _alternation(
-        [k for k in months if re.fullmatch(r"[a-z]{3,}", k) and months[k] and k in _english_months()]
-    ) + ")\\.?"
+    # Month and weekday words are captured generically and looked up in the name tables: one dict
+    # lookup instead of a regular expression alternation over hundreds of names.
+    word = r"(?P<month>[^\W\d_]{3,})\.?"
     return {
         "iso": re.compile(r"\b(?P<year>20\d\d)-(?P<mon>\d{1,2})-(?P<day>\d{1,2})\b"),
         "cjk": re.compile(r"(?:(?P<year>\d{4})\s*年\s*)?(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号號]"),
@@ -79,21 +76,31 @@ def _patterns() -> dict[str, re.Pattern]:
         ),
         "slashed": re.compile(r"(?<![\d/])(?P<day>\d{1,2})/(?P<mon>\d{1,2})/(?P<year>20\d\d|\d\d)\b"),
         "day_month": re.compile(
-            rf"(?<![\d.])(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th|er|ème|º|-?го|-?е)?\s*(?:of\s+|de\s+)?{month}"
+            rf"(?<![\d.])(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th|er|ème|º|-?го|-?е)?\s*(?:of\s+|de\s+)?{word}"
             rf"(?![^\W\d_])(?:,?\s*(?P<year>20\d\d)\b)?",
             re.IGNORECASE,
         ),
         "month_day": re.compile(
-            rf"\b{en_month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,?\s*(?P<year>20\d\d)\b)?", re.IGNORECASE
+            r"\b(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!:)(?:,?\s*(?P<year>20\d\d)\b)?",
+            re.IGNORECASE,
         ),
         "ordinal": re.compile(r"\b(?:the\s+)(?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE),
-        "weekday": re.compile(rf"(?<![^\W\d_])(?P<weekday>{_alternation(weekdays)})(?![^\W\d_])", re.IGNORECASE),
+        "word": re.compile(r"[^\W\d_]{3,}"),
         "zh_weekday": re.compile(r"(?:星期|礼拜|禮拜|周|週)(?P<weekday>[一二三四五六日天])"),
         "relative": re.compile(
             "|".join(f"(?P<rel{n}>(?<![^\\W\\d_])(?:{words})(?![^\\W\\d_]))" for n, words in sorted(_RELATIVE.items(), reverse=True)),
             re.IGNORECASE,
         ),
     }
+
+
+@lru_cache(maxsize=1)
+def _month_tables() -> tuple[dict[str, int], dict[str, int]]:
+    """(month names usable after a day number, English month names usable before one)."""
+    months, _ = _names()
+    safe = {k: v for k, v in months.items() if k not in _AMBIGUOUS_MONTHS or len(k) > 4}
+    english = {k: v for k, v in months.items() if k in _english_months()}
+    return safe, english
 
 
 def _english_months() -> set[str]:
@@ -130,13 +137,14 @@ def _resolve_year(month: int, day: int, year: int | None, today: date) -> date |
 
 def weekday_mentions(text: str) -> list[tuple[int, int, int]]:
     """(start, end, ISO weekday) of weekday names."""
-    months, weekdays = _names()
+    _, weekdays = _names()
     found = []
-    for match in _patterns()["weekday"].finditer(text):
-        word = match.group("weekday").lower()
-        if word in _AMBIGUOUS and not re.match(r"[A-ZÀ-Ž]", match.group("weekday")):
+    for match in _patterns()["word"].finditer(text):
+        word = match.group(0)
+        number = weekdays.get(word.lower())
+        if number is None or (word.lower() in _AMBIGUOUS and not word[0].isupper()):
             continue
-        found.append((match.start(), match.end(), weekdays[word]))
+        found.append((match.start(), match.end(), number))
     for match in _patterns()["zh_weekday"].finditer(text):
         found.append((match.start(), match.end(), _ZH_WEEKDAY[match.group("weekday")]))
     return found
@@ -165,9 +173,10 @@ def find_dates(text: str, today: date, *, context_month: tuple[int, int] | None 
         for m in patterns[kind].finditer(text):
             year = int(m.group("year")) if m.group("year") else None
             add(m, int(m.group("mon")), int(m.group("day")), year, kind)
-    for kind in ("day_month", "month_day"):
+    safe_months, english_months = _month_tables()
+    for kind, table in (("day_month", safe_months), ("month_day", english_months)):
         for m in patterns[kind].finditer(text):
-            month = months.get(m.group("month").lower().rstrip("."))
+            month = table.get(m.group("month").lower().rstrip("."))
             if month:
                 add(m, month, int(m.group("day")), int(m.group("year")) if m.group("year") else None, "named")
     found.sort(key=lambda d: d.start)

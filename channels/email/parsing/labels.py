@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .participants import category_of_word
 from .products import fold
@@ -58,10 +59,16 @@ class Field:
 
 
 def field_for_label(label: str, template: dict[str, list[str]] | None = None) -> str | None:
+    """The field a label names: the partner's template first, then the generic lexicon."""
     folded = fold(label).strip().strip("*").strip()
     for field, labels in (template or {}).items():
         if folded in {fold(label_) for label_ in labels}:
             return field
+    return _generic_field(folded)
+
+
+@lru_cache(maxsize=4096)
+def _generic_field(folded: str) -> str | None:
     for field, phrases in FIELD_LABELS:
         for phrase in phrases:
             if folded == phrase:

@@ -1,6 +1,6 @@
 """Read a raw message into what the extractors need: headers, the written text, attachments.
 
-The stdlib e-mail package (policy.default) does the MIME work; this module
+The stdlib e-mail package (compat32 policy, for speed) does the MIME work; this module
 picks the body (text/plain preferred, HTML converted), repairs charsets,
 undoes format=flowed, and keeps attached messages (forwards, bounces) and
 data attachments (CSV, JSON) apart.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.header import decode_header
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from .charsets import decode_bytes, repair_header_text
@@ -50,19 +50,33 @@ class MailContent:
     has_delivery_report: bool = False
 
 
-def parse_message(raw: bytes) -> EmailMessage:
-    return email.message_from_bytes(raw, policy=policy.default)
+def parse_message(raw: bytes) -> Message:
+    """The compat32 policy: several times faster than policy.default; headers are decoded here instead."""
+    return email.message_from_bytes(raw, policy=policy.compat32)
 
 
-def _header(message: EmailMessage, name: str, language: str | None) -> str:
+def header_text(raw, language: str | None = None) -> str:
+    """A header's text: RFC 2047 encoded-words decoded (charsets repaired), undeclared 8-bit bytes guessed."""
+    if raw is None:
+        return ""
+    raw = str(raw)
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):
+        return decode_bytes(raw.encode("ascii", "surrogateescape"), None, language=language)[0].strip()
     try:
-        value = message.get(name)
+        chunks = decode_header(raw)
     except Exception:  # a malformed header must not lose the mail
-        value = None
-    if value is None:
-        raw = message.get_all(name, failobj=[None])[0] if hasattr(message, "get_all") else None
-        value = raw
-    return repair_header_text(str(value or ""), language=language).strip()
+        return raw.strip()
+    pieces = []
+    for data, charset in chunks:
+        if isinstance(data, str):
+            pieces.append(data)
+        else:
+            pieces.append(decode_bytes(data, charset or "ascii", language=language)[0])
+    return repair_header_text(re.sub(r"\s+", " ", "".join(pieces)), language=language).strip()
+
+
+def _header(message: Message, name: str, language: str | None) -> str:
+    return header_text(message.get(name), language)
 
 
 def _unflow(text: str, delsp: bool) -> str:
@@ -81,7 +95,7 @@ def _unflow(text: str, delsp: bool) -> str:
     return "\n".join(out)
 
 
-def part_text(part: EmailMessage, language: str | None, warnings: list[str]) -> str:
+def part_text(part: Message, language: str | None, warnings: list[str]) -> str:
     try:
         data = part.get_payload(decode=True) or b""
     except Exception:
@@ -96,12 +110,12 @@ def part_text(part: EmailMessage, language: str | None, warnings: list[str]) -> 
     return text.replace("\u00a0", " ")
 
 
-def _is_attachment(part: EmailMessage) -> bool:
+def _is_attachment(part: Message) -> bool:
     disposition = (part.get_content_disposition() or "").lower()
     return disposition == "attachment" or bool(part.get_filename())
 
 
-def read_mail(message: EmailMessage, *, language: str | None = None) -> MailContent:
+def read_mail(message: Message, *, language: str | None = None) -> MailContent:
     content = MailContent()
     content.from_name, content.from_address = parseaddr(_header(message, "From", language))
     content.from_name = content.from_name.strip().strip('"')
@@ -115,10 +129,10 @@ def read_mail(message: EmailMessage, *, language: str | None = None) -> MailCont
     content.message_id = _header(message, "Message-ID", language) or None
     content.in_reply_to = _header(message, "In-Reply-To", language)
     content.references = _header(message, "References", language)
-    for name in message.keys():
+    for name, raw in message.raw_items():  # raw values: classification needs presence and plain words only
         key = name.lower()
         if key not in content.headers:
-            content.headers[key] = _header(message, name, language)
+            content.headers[key] = " ".join(str(raw).split())
     content.content_type = message.get_content_type()
     content.has_delivery_report = content.content_type == "multipart/report"
     plain: list[str] = []
@@ -128,12 +142,12 @@ def read_mail(message: EmailMessage, *, language: str | None = None) -> MailCont
     if plain:
         content.text = "\n\n".join(plain)
     elif html:
-        content.text = "\n\n".join(html)
+        content.text = "\n\n".join(part_text(part, language, content.warnings) for part in html)
         content.from_html = True
     return content
 
 
-def _repair_headers(message: EmailMessage, content: MailContent) -> None:
+def _repair_headers(message: Message, content: MailContent) -> None:
     """When the body's declared charset proved wrong, the same label in the headers is wrong too."""
     fixes = dict(re.findall(r"decoded as (\S+) instead of (\S+)", " ".join(content.warnings)))
     if not fixes:
@@ -159,23 +173,25 @@ def _repair_headers(message: EmailMessage, content: MailContent) -> None:
             content.from_name = parseaddr(text)[0]
 
 
-def _collect(part: EmailMessage, content: MailContent, plain: list[str], html: list[str], language) -> None:
+def _collect(part: Message, content: MailContent, plain: list[str], html: list, language) -> None:
     ctype = part.get_content_type()
     if ctype == "message/rfc822" or ctype == "message/global":
         inner = part.get_payload()
         inner = inner[0] if isinstance(inner, list) and inner else inner
-        if isinstance(inner, EmailMessage):
+        if isinstance(inner, Message):
             content.attached_messages.append(read_mail(inner, language=language))
         return
     if ctype.startswith("multipart/"):
-        for sub in part.iter_parts():
+        for sub in part.get_payload() if part.is_multipart() else []:
             _collect(sub, content, plain, html, language)
         if ctype == "multipart/report":
             content.has_delivery_report = True
         return
     if ctype in ("text/plain", "text/html") and not _is_attachment(part):
-        target = plain if ctype == "text/plain" else html
-        target.append(part_text(part, language, content.warnings))
+        if ctype == "text/plain":
+            plain.append(part_text(part, language, content.warnings))
+        else:
+            html.append(part)  # converted only when the mail has no plain text
         return
     if ctype.startswith("message/"):  # delivery-status and the like
         return
@@ -184,5 +200,5 @@ def _collect(part: EmailMessage, content: MailContent, plain: list[str], html: l
     except Exception:
         data = b""
     content.attachments.append(
-        Attachment(part.get_filename() or "", ctype, data, part.get_content_charset())
+        Attachment(header_text(part.get_filename()), ctype, data, part.get_content_charset())
     )

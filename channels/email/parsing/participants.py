@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .catalogue_index import ProductInfo
 
@@ -70,6 +71,7 @@ _INSTEAD = re.compile(
 _OF_US = re.compile(r"\b(?:the\s+|all\s+)?(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+us\b", re.I)
 
 
+@lru_cache(maxsize=8192)
 def category_of_word(word: str) -> str | None:
     word = word.lower()
     if word in _EXCLUDE:
@@ -114,7 +116,13 @@ def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tu
             found.append((unit_labels[label], int(match.group(1)), [], match.start(), -9))
         text = pattern.sub(lambda m: " " * len(m.group(0)), text)
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    is_noun = [not t[0].isdigit() and (t[0].lower() in labels or category_of_word(t[0]) is not None) for t in tokens]
+    next_noun_start = [len(text)] * (len(tokens) + 1)
+    for i in range(len(tokens) - 1, -1, -1):
+        next_noun_start[i] = tokens[i][1] if is_noun[i] else next_noun_start[i + 1]
     for index, (word, start, end) in enumerate(tokens):
+        if not is_noun[index]:
+            continue
         if word.isdigit():
             continue
         lowered = word.lower()
@@ -142,8 +150,8 @@ def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tu
             count = int(after.group(1)) if after else None
         if count is None and found and found[-1][0] == category and found[-1][1] and index - found[-1][4] <= 3:
             continue  # "27 Schülerinnen und Schüler": one group named twice
-        following = [t for t in tokens[index + 1:] if category_of_word(t[0]) or t[0].lower() in labels]
-        stop = min(following[0][1] if following else len(text), end + 60, text.find("\n", end) % (len(text) + 1) or len(text))
+        line_end = text.find("\n", end)
+        stop = min(next_noun_start[index + 1], end + 60, line_end if line_end >= 0 else len(text))
         ages = [] if mapped or category in ("ADULT", "STUDENT", "TEACHER", "SENIOR") else _ages_after(text, end, stop)
         if count is None and ages and category in ("CHILD", "INFANT", "PUPIL", "YOUTH"):
             count = len(ages)  # "a child of 5", "дитина 5 років": one age, one person

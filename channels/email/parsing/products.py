@@ -59,14 +59,19 @@ _STOP = {"with", "the", "and", "in", "on", "of", "for", "tour", "prague", "praha
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ord(ch) < 0x80 or ord(ch) >= 0x250:
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower case, Latin diacritics removed (Cyrillic and CJK untouched)."""
-    out = []
-    for ch in text.lower():
-        if ord(ch) < 0x250:
-            ch = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(ch)
-    return "".join(out)
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return "".join(map(_fold_char, lowered))
 
 
 @lru_cache(maxsize=None)
@@ -93,6 +98,13 @@ def _has_diacritics(text: str) -> bool:
     return any(0x80 <= ord(ch) < 0x250 for ch in text)
 
 
+@lru_cache(maxsize=1)
+def _concept_needles() -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """(concept, [(stem, folded stem, short)]) with the per-stem facts computed once."""
+    return [(concept, [(stem, fold(stem), len(stem) <= 4 and stem[0].isalpha() and ord(stem[0]) < 0x3000)
+                       for stem in stems]) for concept, stems in CONCEPTS.items()]
+
+
 def concepts_in(text: str) -> set[str]:
     """Concepts named in `text`. A writer who uses diacritics is matched with them ("večer", evening, is
     not "večeře", dinner; "řece" is not "recepce"); one who does not, without."""
@@ -100,13 +112,10 @@ def concepts_in(text: str) -> set[str]:
     accented = _has_diacritics(text)
     haystack = " " + (text.lower() if accented else fold(text)) + " "
     found = set()
-    for concept, stems in CONCEPTS.items():
-        for stem in stems:
-            needle = stem if accented else fold(stem)
-            if len(needle) <= 4 and needle[0].isalpha() and ord(needle[0]) < 0x3000:
-                hit = _contains(haystack, needle)
-            else:
-                hit = needle in haystack
+    for concept, needles in _concept_needles():
+        for stem, folded_stem, short in needles:
+            needle = stem if accented else folded_stem
+            hit = _contains(haystack, needle) if short else needle in haystack
             if hit:
                 found.add(concept)
                 break
@@ -169,9 +178,14 @@ def _weights(features: dict[str, ProductFeatures]) -> dict[str, float]:
 
 
 def _fuzzy_stems(text_stems: set[str], product_stems: set[str]) -> set[str]:
+    """Stems in both; a longer stem also when the text has it with one typo (same first letter)."""
     hits = product_stems & text_stems
+    by_initial: dict[str, list[str]] = {}
+    for stem in text_stems:
+        by_initial.setdefault(stem[:1], []).append(stem)
     for stem in product_stems - hits:
-        if len(stem) >= 5 and difflib.get_close_matches(stem, text_stems, n=1, cutoff=0.84):
+        candidates = by_initial.get(stem[:1])
+        if len(stem) >= 5 and candidates and difflib.get_close_matches(stem, candidates, n=1, cutoff=0.8):
             hits.add(stem)
     return hits
 
