@@ -75,6 +75,9 @@ def catalogue_index_from_db() -> CatalogueIndex:
                 ],
             )
         )
+    templates = _label_templates()
+    for partner_info in partners:
+        partner_info.label_template = templates.get(partner_info.code, {})
     return CatalogueIndex(
         products=products,
         partners=partners,
@@ -85,3 +88,19 @@ def catalogue_index_from_db() -> CatalogueIndex:
         else [],
         country=((operator.country if operator else "") or "CZ").upper(),
     )
+
+
+def _label_templates() -> dict[str, dict[str, list[str]]]:
+    """Per-partner label rules, newest active version each, when the e-mail app keeps them.
+
+    The contract: a model `channels.email.models.PartnerLabelTemplate` with `partner` (FK),
+    `version` (int), `active` (bool) and `rules` ({"field": ["Label", ...]}). Without it: none.
+    """
+    try:
+        from channels.email.models import PartnerLabelTemplate  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    rules: dict[str, dict[str, list[str]]] = {}
+    for template in PartnerLabelTemplate.objects.filter(active=True).select_related("partner").order_by("version"):
+        rules[template.partner.code] = {k: list(v) for k, v in (template.rules or {}).items()}
+    return rules

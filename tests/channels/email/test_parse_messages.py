@@ -220,3 +220,20 @@ def test_a_redelivered_message_is_a_duplicate_when_the_ingest_knows_its_id():
 def test_garbage_is_not_an_order_and_does_not_raise():
     result = interpret(b"\x00\xff not a mail at all \r\n\r\n\x81")
     assert result.kind == "not_an_order"
+
+
+def test_a_partners_label_template_reads_its_fixed_layout():
+    from copy import deepcopy
+
+    from channels.email.parsing import catalogue_index_from_data
+
+    from .parse_fixtures import CATALOGUE as DATA
+
+    data = deepcopy(DATA)
+    data["partners"][5]["label_template"] = {"reference": ["Vch"], "name": ["Pax lead"], "date": ["Svc day"]}
+    index = catalogue_index_from_data(data)
+    raw = mail("Please book:\nTour: castle tour in English\nSvc day: 23/03/2027\nTime: 09:30\nPax: 2 adults\n"
+               "Pax lead: Jo Smith\nVch: 55-ABC-1", sender="desk@londondesk.example")
+    order = interpret_message(raw, catalogue=index).orders[0]
+    assert (order.external_reference, order.contact_name, order.start) == ("55-ABC-1", "Jo Smith",
+                                                                         "2027-03-23T09:30:00+01:00")
