@@ -148,6 +148,10 @@ class ConnectorForm(forms.ModelForm):
     topics = forms.MultipleChoiceField(choices=[(t, t) for t in TOPICS], widget=forms.CheckboxSelectMultiple)
 
 
+class WebhookConnectorForm(ConnectorForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
+
 class WebhookSecretInline(admin.TabularInline):
     model = WebhookSecret
     extra = 0
@@ -176,6 +180,7 @@ class ConnectorAdmin(admin.ModelAdmin):
 @admin.register(WebhookConnector)
 class WebhookConnectorAdmin(ConnectorAdmin):
     kind = "webhook"
+    form = WebhookConnectorForm
     fields = ("name", "active", "url", "timeout_seconds", "topics", "payload_kind", "partner")
     list_display = ("name", "url", "active", "partner", "undelivered")
     inlines = [WebhookSecretInline]
