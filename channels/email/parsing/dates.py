@@ -72,7 +72,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "iso": re.compile(r"\b(?P<year>20\d\d)-(?P<mon>\d{1,2})-(?P<day>\d{1,2})\b"),
         "cjk": re.compile(r"(?:(?P<year>\d{4})\s*年\s*)?(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号號]"),
         "dotted": re.compile(
-            r"(?<![\d.:,])(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.(?:\s?(?P<year>20\d\d|\d\d)\b)?(?![\d:])"
+            r"(?<![\d.:,])(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.(?:\s?(?P<year>20\d\d|\d\d)\b)?(?!\d|:\d)"
         ),
         "slashed": re.compile(r"(?<![\d/])(?P<day>\d{1,2})/(?P<mon>\d{1,2})/(?P<year>20\d\d|\d\d)\b"),
         "day_month": re.compile(

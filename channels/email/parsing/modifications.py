@@ -18,6 +18,12 @@ _TO_MARKER = re.compile(r"(?:\bto\b|\bna\b|\bauf\b|\bpe\b|\bна\b|\bîn\b|改�
                         r"\bnový termín\b)\W{0,3}(?:\w+\W{1,3})?$", re.IGNORECASE)
 
 
+def _mask_dates(text: str, dates) -> str:
+    for d in dates:
+        text = text[: d.start] + " " * (d.end - d.start) + text[d.end:]
+    return text
+
+
 def _reference(text: str, ctx: Context) -> str | None:
     fields = labelled_fields(text, ctx.template)
     reference = reference_from_value(first_value(fields, "reference"), ctx.own_prefixes)
@@ -51,14 +57,18 @@ def modification_from(text: str, ctx: Context) -> Modification:
     wants_date = scope is None or re.search(r"date|datum|time|zeit|čas|data|ora|дата|час|日期|时间", scope, re.I)
     if wants_date:
         day = moment = None
+        current = remove_superseded(text)  # "místo 10:30 … v 16:30": the superseded value goes
+        dates = find_dates(current, ctx.today)
+        times = find_times(_mask_dates(current, dates))
+        time_changed = len(find_times(_mask_dates(text, find_dates(text, ctx.today)))) > len(times) or \
+            len({t.value for t in times}) >= 2
         if date_value and scope is not None:
             day, moment = when(text, ctx, date_value=date_value, time_value=first_value(fields, "time"))
         elif len({d.value for d in dates}) >= 2:
             day = dates[-1].value
-        elif dates and _TO_MARKER.search(text[max(0, dates[0].start - 25): dates[0].start]):
+        elif dates and (time_changed or _TO_MARKER.search(current[max(0, dates[0].start - 25): dates[0].start])):
             day = dates[0].value
         if day is not None and moment is None:
-            times = find_times(text)
             moment = times[-1].value if times else None
         start = iso_start(day, moment, product.timezone if product else ctx.catalogue.timezone)
     participants = None

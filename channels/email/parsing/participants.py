@@ -63,9 +63,19 @@ _AGES = re.compile(
     re.IGNORECASE,
 )
 _AGE_PREFIX = re.compile(r"\b(?:ages?|aged|alter|věk|vârst|віком)\b", re.IGNORECASE)
+_INSTEAD_WORDS = (r"(?:instead of|rather than|statt|anstatt|anstelle von|místo|namísto|în loc de|in loc de|замість|"
+                  r"而不是|原来是|原为)")
 _INSTEAD = re.compile(
-    r"[\(\[]?\s*(?:instead of|rather than|statt|anstatt|anstelle von|místo|namísto|în loc de|in loc de|замість|"
-    r"而不是|原来是|原为)[^)\]\n]*[\)\]]?",
+    # "(instead of 2 adults and 2 children)" whole; unbracketed, only the superseded value: a time, a date,
+    # or a count with its words up to the next punctuation
+    rf"[\(\[]\s*{_INSTEAD_WORDS}[^)\]\n]*[\)\]]|{_INSTEAD_WORDS}\s*(?:\d{{1,2}}[:.]\d{{2}}(?:\s*(?:uhr|h))?|"
+    rf"\d{{1,2}}\.\s?\d{{1,2}}\.(?:\s?\d{{2,4}})?|\d+[^,;.:)\n\d]{{0,40}}|[^\W\d]+\s+[^,;.:)\n\d]{{0,30}})",
+    re.IGNORECASE,
+)
+_COUPLE = re.compile(
+    r"\b(?:an?|one|the|ein|einem|pro|un|o)?\s*(?:couple|married couple|ehepaar|paar|manželský pár|pár|cuplu|"
+    r"подружжя|пара)\b(?!\s+(?:of|von|de|з)\b)|\b(?:mr\.? (?:and|&) mrs\.?|herr und frau|pan a paní|manželé|"
+    r"domnul și doamna|domnul si doamna|пан і пані)\s|夫妇|夫妻|两口子",
     re.IGNORECASE,
 )
 _OF_US = re.compile(r"\b(?:the\s+|all\s+)?(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+us\b", re.I)
@@ -167,6 +177,8 @@ def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tu
         found.append((ZH_CATEGORIES[match.group("cat")], count, ages, match.start(), -9))
     for match in _OF_US.finditer(text):
         found.append(("PERSON", _number(match.group("n")), [], match.start(), -9))
+    for match in _COUPLE.finditer(text):
+        found.append(("PERSON", 2, [], match.start(), -9))
     found.sort(key=lambda f: f[3])
     return [f[:4] for f in found]
 

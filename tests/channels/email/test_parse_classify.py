@@ -83,3 +83,18 @@ def test_a_date_change_in_ukrainian_moves_the_start():
     assert result.kind == "modification"
     assert result.modification.start == "2027-03-21T09:30:00+01:00"
     assert result.modification.participants is None
+
+
+def test_a_time_change_keeps_the_date_and_takes_the_new_time():
+    raw = mail("Dobrý den,\nprosím o změnu rezervace UM-4410 na 13. 3.: místo 19:00 by chtěli až ve 20:30.\nDěkuji",
+               subject="Změna rezervace")
+    result = interpret_message(raw, catalogue=CATALOGUE)
+    assert (result.kind, result.modification.start) == ("modification", "2027-03-13T20:30:00+01:00")
+
+
+def test_an_amendment_of_travelers_changes_only_the_participants():
+    raw = mail("Amended Booking\nWhat has changed: Travelers 2 Adults -> 3 Adults, 1 Child\n\n"
+               "Booking Reference: OTA-9\nTravel Date: Fri, Mar 19, 2027\nTravelers: 3 Adults, 1 Child",
+               sender="bookings@ota.example", subject="Amended Booking (OTA-9)")
+    result = interpret_message(raw, catalogue=CATALOGUE)
+    assert (result.modification.start, result.modification.participants) == (None, {"ADULT": 3, "CHILD": 1})

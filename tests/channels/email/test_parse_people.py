@@ -118,3 +118,12 @@ def test_the_partners_and_our_addresses_are_not_the_customers():
 def test_partner_references_are_found_and_ours_are_not():
     text = "Our ref TX-2027/0042, your confirmation MC-27-00012, VAT DE123456789, booking ABC12345678"
     assert find_references(text, ("MC",)) == ["TX-2027/0042", "ABC12345678"]
+
+
+def test_a_couple_is_two_adults():
+    assert participants_from_text("for a couple from Vienna", TOUR) == {"ADT": 2}
+    assert participants_from_text("für Herr und Frau Bauer", TOUR) == {"ADT": 2}
+
+
+def test_an_unbracketed_superseded_time_is_dropped_but_the_rest_of_the_sentence_stays():
+    assert remove_superseded("místo 10:30 by chtěli jet v 16:30").strip().endswith("v 16:30")
