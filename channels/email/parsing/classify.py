@@ -26,7 +26,7 @@ _CANCEL_NOISE = re.compile(
     re.IGNORECASE,
 )
 _MODIFY_SUBJECT = re.compile(
-    r"(?<![\w])(?:amend\w*|change[ds]?|modif\w*|reschedul\w*|změn\w*|zmen\w*|přesun\w*|änderung\w*|umbuchung\w*|"
+    r"(?<![\w])(?:amend\w*|change[ds]?|updated|rebooked|modif\w*|reschedul\w*|umgebucht|změn\w*|zmen\w*|přesun\w*|änderung\w*|umbuchung\w*|"
     r"modificare|schimbare|зміна|зміни|змін\w*|перенесення|更改|修改|改期|变更)",
     re.IGNORECASE,
 )

@@ -62,7 +62,8 @@ def modification_from(text: str, ctx: Context) -> Modification:
         times = find_times(_mask_dates(current, dates))
         time_changed = len(find_times(_mask_dates(text, find_dates(text, ctx.today)))) > len(times) or \
             len({t.value for t in times}) >= 2
-        if date_value and scope is not None:
+        ota = ctx.partner is not None and ctx.partner.kind == "ota"
+        if date_value and (scope is not None or ota):  # a notification's labelled block is the new state
             day, moment = when(text, ctx, date_value=date_value, time_value=first_value(fields, "time"))
         elif len({d.value for d in dates}) >= 2:
             day = dates[-1].value

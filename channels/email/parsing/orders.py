@@ -217,13 +217,23 @@ def extract_order(text: str, ctx: Context, *, fields: list[Field] | None = None,
     )
 
 
-_NUMBERED = re.compile(r"^\s{0,3}(?:\d{1,2}[.)]|\(\d{1,2}\)|#\d{1,2})\s+\S", re.MULTILINE)
+_NUMBERED = re.compile(
+    r"^\s{0,3}(?:\d{1,2}[.)]|\(\d{1,2}\)|#\d{1,2}|(?:order|booking|reservation|guest|objednávka|rezervace|host|"
+    r"buchung|bestellung|reservierung|gast|comanda|comandă|rezervare|rezervarea|client|замовлення|бронювання|"
+    r"турист|订单|预订|客人)\s*(?:no\.?|nr\.?|č\.|№)?\s*\d{1,2}\s*[:.)]?)\s+\S",
+    re.MULTILINE | re.IGNORECASE,
+)
+_ORDER_FIELDS = ("date", "datetime", "product", "name")
 
 
 def split_numbered_orders(text: str) -> list[str]:
-    """"1) ... 2) ..." blocks; [] when the text is not a numbered list of orders."""
+    """"1) ... 2) ...", "Booking 1: ... Booking 2: ..." blocks, or blocks of the same labels repeated
+    ("Datum: … Jméno: …" twice); [] when the text holds one order."""
     starts = [m.start() for m in _NUMBERED.finditer(text)]
     if len(starts) < 2:
-        return []
-    blocks = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
-    return blocks
+        fields = [f for f in labelled_fields(text) if f.field in _ORDER_FIELDS]
+        first = fields[0].field if fields else None
+        starts = [f.start for f in fields if f.field == first]
+        if len(starts) < 2:
+            return []
+    return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]

@@ -16,10 +16,10 @@ from email.utils import parseaddr
 
 _HEADER_KEYS = {
     "from": "from", "od": "from", "von": "from", "de": "from", "від": "from", "от": "from", "发件人": "from",
-    "absender": "from", "expeditor": "from",
+    "absender": "from", "expeditor": "from", "de la": "from", "від кого": "from", "odesílatel": "from",
     "sent": "date", "date": "date", "odesláno": "date", "gesendet": "date", "datum": "date", "trimis": "date",
     "data": "date", "дата": "date", "надіслано": "date", "відправлено": "date", "发送时间": "date", "日期": "date",
-    "to": "to", "komu": "to", "an": "to", "către": "to", "catre": "to", "pentru": "to", "кому": "to", "收件人": "to",
+    "to": "to", "komu": "to", "pro": "to", "adresát": "to", "an": "to", "către": "to", "catre": "to", "pentru": "to", "кому": "to", "收件人": "to",
     "subject": "subject", "předmět": "subject", "betreff": "subject", "subiect": "subject", "тема": "subject",
     "主题": "subject", "cc": "cc", "kopie": "cc", "копія": "cc", "抄送": "cc",
 }

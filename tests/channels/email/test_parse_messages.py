@@ -237,3 +237,47 @@ def test_a_partners_label_template_reads_its_fixed_layout():
     order = interpret_message(raw, catalogue=index).orders[0]
     assert (order.external_reference, order.contact_name, order.start) == ("55-ABC-1", "Jo Smith",
                                                                          "2027-03-23T09:30:00+01:00")
+
+
+def test_the_same_labels_twice_are_two_orders():
+    raw = mail("Dobrý den,\nprosím o rezervace:\n\nDatum: 17. 3.\nProdukt: jazzová plavba\nOsoby: 2 dospělí\n"
+               "Jméno: Jan Dvořák\n\nDatum: 18. 3.\nProdukt: jazzová plavba\nOsoby: 4 dospělí\nJméno: Eva Malá\n\n"
+               "Děkuji\nRecepce")
+    result = interpret(raw)
+    assert result.kind == "orders"
+    assert [(o.start, o.participants, o.contact_name) for o in result.orders] == [
+        ("2027-03-17T19:00:00+01:00", {"ADULT": 2}, "Jan Dvořák"),
+        ("2027-03-18T19:00:00+01:00", {"ADULT": 4}, "Eva Malá"),
+    ]
+
+
+def test_headed_bookings_in_german_are_separate_orders():
+    raw = mail("Guten Tag,\n\nBuchung 1: Burgführung auf Englisch am 22. März um 9:30 Uhr, 2 Erwachsene, Kunde Herr Otto "
+               "Berg\nBuchung 2: Jazz-Dinnerfahrt am 24. März, 4 Erwachsene, Kundin Frau Ute Kern\n\nGruß\nAnna",
+               sender="buchung@mayer.example")
+    result = interpret(raw)
+    assert [(o.product, o.start, o.contact_name) for o in result.orders] == [
+        ("castle-tour", "2027-03-22T09:30:00+01:00", "Otto Berg"),
+        ("jazz-dinner", "2027-03-24T19:00:00+01:00", "Ute Kern"),
+    ]
+
+
+def test_a_romanian_outlook_forward():
+    raw = mail("Bună ziua,\nvă trimit cererea clientului. Referința noastră: CT-77\n\nMulțumim,\nIoana\n\n"
+               "-----Mesaj original-----\nDe la: Dan Popa <dan.popa@mail.example>\nTrimis: luni, 8 martie 2027 10:00\n"
+               "Către: rezervari@carpathia.example\nSubiect: vapor\n\nBuna ziua, as dori vaporul la zoo pe 14 aprilie "
+               "la 11:00 pentru 2 adulti. Telefon 0721 000 999.\nDan", sender="rezervari@carpathia.example")
+    order = only_order(interpret(raw))
+    assert (order.product, order.start, order.external_reference) == ("zoo-boat", "2027-04-14T11:00:00+02:00", "CT-77")
+    assert (order.contact_name, order.contact_email, order.contact_phone) == ("Dan Popa", "dan.popa@mail.example",
+                                                                             "+40721000999")
+
+
+def test_an_ota_update_without_a_change_line_takes_its_labelled_block_as_the_new_state():
+    raw = mail("The following booking has been changed by the customer.\n\nBooking reference: OTA-5\n"
+               "Date: Sunday, March 21, 2027 1:30 PM\nParticipants: 3 x Grown-up\n",
+               sender="bookings@ota.example", subject="Booking updated: OTA-5")
+    result = interpret(raw)
+    assert result.kind == "modification"
+    assert (result.modification.start, result.modification.participants) == ("2027-03-21T13:30:00+01:00",
+                                                                           {"ADULT": 3})
