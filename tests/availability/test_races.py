@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from availability.errors import SoldOut
 from availability.models import Departure, Hold, HoldStatus
-from availability.services import departure_hold, departure_holds_expire, hold_confirm, hold_release, seats
+from availability.services import (
+    departure_hold,
+    departure_holds_expire,
+    hold_change,
+    hold_confirm,
+    hold_release,
+    seats,
+)
 from intake.models import Order, OrderStatus
 from intake.services import orders_expire_holds, submit
 from tests.availability.concurrency import assert_seats_match_holds, live_hold_seats, run_in_parallel
@@ -157,6 +164,42 @@ def test_order_hold_expiry_returns_the_seats_and_marks_the_order_expired():
     order.refresh_from_db()
     departure.refresh_from_db()
     assert order.status == OrderStatus.EXPIRED and departure.held == 0
+    assert_seats_match_holds(departure_id=departure.pk, sold_seats=0)
+
+
+def test_amendments_and_new_bookings_racing_for_one_departure_share_its_last_seats():
+    _, _, departure = make_bookable(capacity=40)
+    _fill(departure.pk, 35)
+    elsewhere = make_departure(schedule=departure.schedule, starts_at=departure.starts_at + timedelta(days=1))
+    movers = [departure_hold(departure_id=elsewhere.pk, quantity=1, ttl=None) for _ in range(CLIENTS // 2)]
+
+    def book_or_move(i):
+        if i % 2:
+            return hold_change(hold_id=movers[i // 2].pk, departure_id=departure.pk, quantity=1)
+        return departure_hold(departure_id=departure.pk, quantity=1, ttl=timedelta(minutes=5))
+
+    results = run_in_parallel(CLIENTS, book_or_move)
+    assert sum(isinstance(r, Hold) for r in results) == 5
+    assert all(isinstance(r, SoldOut) for r in results if not isinstance(r, Hold))
+    assert_seats_match_holds(departure_id=departure.pk, sold_seats=5, sold_before=35)
+    moved = sum(isinstance(r, Hold) for r in results[1::2])
+    assert_seats_match_holds(departure_id=elsewhere.pk, sold_seats=CLIENTS // 2 - moved)  # refused moves stayed
+
+
+def test_releases_racing_the_sweep_give_each_expired_hold_back_once():
+    _, _, departure = make_bookable(capacity=40)
+    holds = [departure_hold(departure_id=departure.pk, quantity=2, ttl=timedelta(minutes=1)) for _ in range(16)]
+    later = timezone.now() + timedelta(minutes=2)
+
+    def release_or_sweep(i):
+        if i % 2:
+            return departure_holds_expire(departure_id=departure.pk, now=later)
+        return hold_release(hold_id=holds[i // 2].pk)
+
+    run_in_parallel(CLIENTS, release_or_sweep)
+    departure.refresh_from_db()
+    assert departure.held == 0
+    assert Hold.objects.filter(departure=departure, status=HoldStatus.HELD).count() == 0
     assert_seats_match_holds(departure_id=departure.pk, sold_seats=0)
 
 
