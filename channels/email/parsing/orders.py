@@ -165,11 +165,14 @@ def extract_order(text: str, ctx: Context, *, fields: list[Field] | None = None,
         product = catalogue.products.get(product_code) if product_code else None
         if product and product.options:
             option_code = match_option(search_text + "\n" + (first_value(fields, "product") or ""), product,
-                                       exact_value=first_value(fields, "option"))
+                                       exact_value=first_value(fields, "option"), use_default=False)
+            if option_code is None:  # not asked for: the default option, but a person confirms it
+                option_code = next((o.code for o in product.options if o.default), None)
+                problems.append("option")
     product = catalogue.products.get(product_code) if product_code else None
     if product is None:
         problems.append("product")
-    elif product.options and option_code is None:
+    elif product.options and option_code is None and "option" not in problems:
         problems.append("option")
     # participants
     persons = first_value(fields, "persons")

@@ -29,7 +29,7 @@ CONCEPTS = {
     "buffet": ["buffet", "bufet", "švédsk", "шведськ", "自助"],
     "dinner": ["dinner", "večeř", "vecer", "abendessen", "cină", "cina ", "вечер", "晚餐", "晚饭"],
     "sunset": ["sunset", "západ", "sonnenuntergang", "apus", "захід сонця", "заход", "日落", "夕阳"],
-    "prosecco": ["prosecco", "sekt", "šampaň", "sampan", "шампан", "香槟", "起泡酒"],
+    "prosecco": ["prosec", "sekt", "šampaň", "sampan", "шампан", "香槟", "起泡酒"],
     "walk": ["walk", "procházk", "prohlídk", "rundgang", "spaziergang", "plimbare", "pe jos", "пішохід", "піша",
              "步行", "徒步", "漫步"],
     "guided": ["guided", "führung", "průvodc", "ghid", "екскурс", "excursi", "导游", "游览"],
@@ -233,7 +233,7 @@ def match_product(text: str, catalogue: CatalogueIndex, *, time: str | None = No
     if len(tied) > 1 and time:
         fitting = [code for code in tied if time in catalogue.products[code].all_times()]
         tied = fitting or tied
-    confidence = 1.0 if len(scores) == 1 else min(1.0, (top - scores[1][0]) / top + 0.3)
+    confidence = 1.0 if len(scores) == 1 else min(1.0, 0.5 + (top - scores[1][0]) / top)
     return tied[0], (confidence if len(tied) == 1 else 0.4)
 
 
@@ -247,7 +247,8 @@ def option_language(option_names: dict[str, str], code: str) -> str | None:
     return None
 
 
-def match_option(text: str, product: ProductInfo, *, exact_value: str | None = None) -> str | None:
+def match_option(text: str, product: ProductInfo, *, exact_value: str | None = None,
+                 use_default: bool = True) -> str | None:
     if not product.options:
         return None
     if exact_value:
@@ -265,6 +266,6 @@ def match_option(text: str, product: ProductInfo, *, exact_value: str | None = N
         score = len(_fuzzy_stems(text_stems, set().union(*map(_stems, option.names.values())) if option.names else set()))
         if score > best_score:
             best, best_score = option.code, score
-    if best:
+    if best or not use_default:
         return best
     return next((o.code for o in product.options if o.default), None)

@@ -281,3 +281,11 @@ def test_an_ota_update_without_a_change_line_takes_its_labelled_block_as_the_new
     assert result.kind == "modification"
     assert (result.modification.start, result.modification.participants) == ("2027-03-21T13:30:00+01:00",
                                                                            {"ADULT": 3})
+
+
+def test_an_option_nobody_asked_for_is_flagged_for_a_person():
+    raw = mail("Please book the castle tour on 22 March at 9:30 for 2 adults, guest Ann Lee.",
+               sender="desk@londondesk.example")
+    order = only_order(interpret(raw))
+    assert order.product == "castle-tour"
+    assert "option" in order.problems
