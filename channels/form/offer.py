@@ -43,23 +43,26 @@ def money_text(amount_minor: int, currency: str, language: str) -> str:
     return format_currency(amount_minor / 10 ** get_currency_precision(currency), currency, locale=language)
 
 
-def form_products(form_token: FormToken) -> list[Product]:
-    products = Product.objects.filter(active=True).prefetch_related("options")
-    if form_token.products:
-        products = products.filter(code__in=form_token.products)
-    return list(products)
+def _offered(form_token: FormToken):
+    products = Product.objects.filter(active=True)
+    return products.filter(code__in=form_token.products) if form_token.products else products
 
 
-def product_pick(products: list[Product], code: str | None) -> Product | None:
-    if code:
-        return next((p for p in products if p.code == code), None)
-    return products[0] if products else None
+def form_product_choices(form_token: FormToken, language: str) -> list[tuple[str, str]]:
+    """(code, name) of every product the form offers, for the product select."""
+    return [(p.code, p.title(language)) for p in _offered(form_token).only("code", "name")]
 
 
-def option_pick(product: Product, code: str | None) -> Option:
+def form_product(form_token: FormToken, code: str | None) -> Product | None:
+    """The asked-for product if the form offers it; without a code, the first offered one."""
+    products = _offered(form_token)
+    return products.filter(code=code).first() if code else products.first()
+
+
+def option_pick(product: Product, code: str | None) -> Option | None:
     options = list(product.options.all())
     chosen = next((o for o in options if o.code == code), None) if code else None
-    return chosen or next((o for o in options if o.is_default), None) or options[0]
+    return chosen or next((o for o in options if o.is_default), None) or (options[0] if options else None)
 
 
 def local_today(product: Product) -> date:

@@ -82,7 +82,7 @@ def _page_context(*, form_token, language, product, option, day, form, embed_ori
         "form_token": form_token,
         "language": language,
         "words": texts_for(language),
-        "products": [(p.code, p.title(language)) for p in offer.form_products(form_token)],
+        "products": offer.form_product_choices(form_token, language),
         "product": product,
         "product_title": product.title(language),
         "options": [(o.code, o.title(language)) for o in product.options.all()],
@@ -127,11 +127,10 @@ def booking_form(request: HttpRequest, token: str) -> HttpResponse:
         return _booking_submit(request, token)
     form_token = _form_token(token)
     language = _language(request, form_token, request.GET.get("lang"))
-    products = offer.form_products(form_token)
-    product = offer.product_pick(products, request.GET.get("product"))
-    if product is None or not product.options.exists():
+    product = offer.form_product(form_token, request.GET.get("product"))
+    option = offer.option_pick(product, request.GET.get("option")) if product else None
+    if option is None:
         return _unavailable(request, form_token, language, status=404, text_key="product_error")
-    option = offer.option_pick(product, request.GET.get("option"))
     embed_origin = embed_origin_checked(form_token, request.GET.get("embed_origin"))
     submission_id = new_submission_id()
     form = BookingForm(
@@ -189,11 +188,11 @@ def _booking_submit(request: HttpRequest, token: str) -> HttpResponse:
         reason, status, text_key = refusal
         raw_source_mark(raw_source_id=raw.pk, status=RawSource.Status.FAILED, error=reason)
         return _unavailable(request, form_token, language, status=status, text_key=text_key)
-    product = offer.product_pick(offer.form_products(form_token), request.POST.get("product") or "-")
-    if product is None:
+    product = offer.form_product(form_token, request.POST.get("product") or "-")
+    option = offer.option_pick(product, request.POST.get("option")) if product else None
+    if option is None:
         raw_source_mark(raw_source_id=raw.pk, status=RawSource.Status.FAILED, error="product not offered")
         return _unavailable(request, form_token, language, status=422, text_key="product_error")
-    option = offer.option_pick(product, request.POST.get("option"))
     data = request.POST.copy()
     data["form_key"] = form_key_issue(token=form_token.token, submission_id=check.submission_id)
     data["embed_origin"] = embed_origin_checked(form_token, data.get("embed_origin"))
@@ -285,15 +284,15 @@ def availability_json(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "OPTIONS":
         return response_add_cors(request, HttpResponse(status=204), form_token)
     language = _language(request, form_token, request.GET.get("lang"))
-    product = offer.product_pick(offer.form_products(form_token), request.GET.get("product"))
+    product = offer.form_product(form_token, request.GET.get("product"))
+    option = offer.option_pick(product, request.GET.get("option")) if product else None
     day = _parse_day(request.GET.get("date"))
-    if product is None or not product.options.exists():
+    if option is None:
         return response_add_cors(request, JsonResponse(
             {"error": {"code": "unknown_product", "message": "no such product in this form"}}, status=404), form_token)
     if day is None:
         return response_add_cors(request, JsonResponse(
             {"error": {"code": "invalid_date", "message": "date must be YYYY-MM-DD"}}, status=400), form_token)
-    option = offer.option_pick(product, request.GET.get("option"))
     body = {
         "product": product.code,
         "option": option.code,
