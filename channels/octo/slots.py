@@ -19,7 +19,8 @@ def utc_text(moment: datetime | None) -> str | None:
     """YYYY-MM-DDTHH:MM:SSZ, as OCTO's utc* fields want."""
     if moment is None:
         return None
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
 
 
 def availability_id(slot: Slot) -> str:
@@ -40,40 +41,60 @@ def parse_availability_id(value: str | None) -> datetime | None:
 def _opening_hours(slot: Slot) -> list[dict]:
     if not slot.all_day:
         return []
-    return [{"from": slot.starts_at.strftime("%H:%M"), "to": slot.ends_at.strftime("%H:%M")}]
+    return [{"from": f"{slot.starts_at.hour:02d}:{slot.starts_at.minute:02d}",
+             "to": f"{slot.ends_at.hour:02d}:{slot.ends_at.minute:02d}"}]
 
 
 def _pricing_fields(slot: Slot, units: dict[str, int] | None) -> dict:
-    prices = [p for p in slot.prices if not units or p.code in units]
     if not slot.prices:
         return {}
     currency = slot.prices[0].currency
-    fields = {"unitPricing": [unit_pricing(p.code, p.price_minor, p.currency) for p in slot.prices]}
+    fields = {"unitPricing": [unit_pricing(p.code, p.price_minor, p.currency).wire() for p in slot.prices]}
     if units:
-        total = sum(p.price_minor * units.get(p.code, 0) for p in prices)
+        total = sum(p.price_minor * units.get(p.code, 0) for p in slot.prices)
     else:
         total = min(p.price_minor for p in slot.prices)
-    fields["pricing"] = pricing(total, currency)
+    fields["pricing"] = pricing(total, currency).wire()
     return fields
 
 
+class SlotWire:
+    """Slots of one request as OCTO Availability objects (plain dicts with the keys of schemas.Availability).
+
+    The hot path of the channel: prices are the same for every slot of an
+    option, so they are rendered once per request, not once per slot.
+    """
+
+    def __init__(self, *, ctx: OctoContext, max_units: int | None, units: dict[str, int] | None = None):
+        self.ctx = ctx
+        self.max_units = max_units
+        self.units = units
+        self._priced: dict[tuple, dict] = {}
+
+    def __call__(self, slot: Slot) -> dict:
+        start = slot.starts_at.isoformat()
+        data = {
+            "id": start,
+            "localDateTimeStart": start,
+            "localDateTimeEnd": slot.ends_at.isoformat(),
+            "utcCutoffAt": utc_text(slot.cutoff_at),
+            "allDay": slot.all_day,
+            "available": slot.available,
+            "status": slot.status,
+            "vacancies": slot.vacancies,
+            "capacity": slot.capacity,
+            "maxUnits": self.max_units,
+            "openingHours": _opening_hours(slot),
+        }
+        if self.ctx.pricing:
+            if slot.prices not in self._priced:
+                self._priced[slot.prices] = _pricing_fields(slot, self.units)
+            data.update(self._priced[slot.prices])
+        return data
+
+
 def slot_wire(slot: Slot, *, ctx: OctoContext, max_units: int | None, units: dict[str, int] | None = None) -> Availability:
-    fields = dict(
-        id=availability_id(slot),
-        localDateTimeStart=slot.starts_at.isoformat(),
-        localDateTimeEnd=slot.ends_at.isoformat(),
-        utcCutoffAt=utc_text(slot.cutoff_at),
-        allDay=slot.all_day,
-        available=slot.available,
-        status=slot.status,
-        vacancies=slot.vacancies,
-        capacity=slot.capacity,
-        maxUnits=max_units,
-        openingHours=_opening_hours(slot),
-    )
-    if ctx.pricing:
-        fields.update(_pricing_fields(slot, units))
-    return Availability(**fields)
+    return Availability(**SlotWire(ctx=ctx, max_units=max_units, units=units)(slot))
 
 
 def _day_status(slots: list[Slot]) -> tuple[str, int | None, int | None]:

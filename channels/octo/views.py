@@ -32,7 +32,7 @@ from channels.octo.selectors import (
     octo_product_unit_codes,
     octo_products,
 )
-from channels.octo.slots import availability_id, calendar_wire, parse_availability_id, slot_wire
+from channels.octo.slots import SlotWire, calendar_wire, parse_availability_id
 from channels.octo.webhooks import octo_webhook_create, octo_webhook_delete, octo_webhooks
 from intake.errors import IntakeError
 from intake.models import Order, OrderStatus
@@ -153,7 +153,8 @@ def availability_check(request, ctx: OctoContext):
     slots = availability_search(option_id=option.pk, date_from=first, date_to=last, quantity=sum(units.values()))
     if wanted is not None:
         slots = [slot for slot in slots if slot.starts_at.timestamp() in wanted]
-    return [slot_wire(slot, ctx=ctx, max_units=option.max_units, units=units).wire() for slot in slots]
+    render_slot = SlotWire(ctx=ctx, max_units=option.max_units, units=units)
+    return [render_slot(slot) for slot in slots]
 
 
 # --- bookings -----------------------------------------------------------------------------------------------
