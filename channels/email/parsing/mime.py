@@ -139,7 +139,7 @@ def read_mail(message: Message, *, language: str | None = None) -> MailContent:
     html: list[str] = []
     _collect(message, content, plain, html, language)
     _repair_headers(message, content)
-    if plain:
+    if plain and (not html or len(re.findall(r"\w", "".join(plain))) >= 20):
         content.text = "\n\n".join(plain)
     elif html:
         content.text = "\n\n".join(part_text(part, language, content.warnings) for part in html)

@@ -11,7 +11,6 @@ from .attachments import attachment_records
 from .catalogue_index import CatalogueIndex
 from .checks import departure_problem
 from .classify import (
-    has_booking_phrase,
     is_availability_inquiry,
     is_cancellation,
     is_modification,
@@ -141,6 +140,6 @@ def _orders(mail: MailContent, parts, forwarded, attached, ctx: Context) -> list
         if len(orders) >= 2:
             return orders
     order = extract_order(written, ctx, product_hint_text=mail.subject)
-    if not _is_order(order) and has_booking_phrase(written):
+    if not _is_order(order):  # "Booking: lunch cruise 12.12., 2 adults" with the body pointing at it
         order = extract_order(written + "\n" + mail.subject, ctx)
     return [order] if _is_order(order) else []

@@ -129,6 +129,14 @@ def split_quotes(text: str) -> tuple[str, list[QuotedMail]]:
     return text, []
 
 
+def _order_follows(rest: list[str]) -> bool:
+    """A "Thanks!" early in the mail is no closing when the order comes after it (signatures hold no
+    participant counts)."""
+    from .participants import find_counts
+
+    return any(count for category, count, _, _ in find_counts("\n".join(rest)) if category != "PERSON")
+
+
 def strip_signature(text: str) -> tuple[str, str]:
     lines = text.split("\n")
     seen_content = 0
@@ -141,7 +149,7 @@ def strip_signature(text: str) -> tuple[str, str]:
         closing = _CLOSING.match(stripped)
         alone = bool(closing) and not re.search(r"\w", closing.group("rest"))
         if (seen_content >= 2 or (seen_content >= 1 and alone)) and len(stripped) <= 60 and (
-                closing or _CJK_CLOSING.search(stripped)):
+                closing or _CJK_CLOSING.search(stripped)) and not _order_follows(lines[index + 1:]):
             if _CJK_CLOSING.search(stripped) and not _CLOSING.match(stripped):
                 return "\n".join(lines[: index + 1]), "\n".join(lines[index + 1:])
             return "\n".join(lines[:index]), "\n".join(lines[index:])

@@ -289,3 +289,10 @@ def test_an_option_nobody_asked_for_is_flagged_for_a_person():
     order = only_order(interpret(raw))
     assert order.product == "castle-tour"
     assert "option" in order.problems
+
+
+def test_an_order_written_in_the_subject_only():
+    raw = mail("Dobrý den, viz předmět. Děkuji", subject="Rezervace: jazzová plavba 17. 3., 2 dospělí, Jan Dvořák")
+    order = only_order(interpret(raw))
+    assert (order.product, order.start, order.participants) == ("jazz-dinner", "2027-03-17T19:00:00+01:00",
+                                                               {"ADULT": 2})

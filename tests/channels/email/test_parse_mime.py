@@ -98,3 +98,15 @@ def test_the_language_is_the_senders():
 
 def test_a_text_without_evidence_takes_the_partners_language():
     assert detect_language("12:00 / 2x / 603 218 447", fallback="cs") == "cs"
+
+
+def test_an_early_thanks_is_not_a_signature_when_the_order_follows():
+    body, _ = strip_signature("Hello,\nThanks!\nPlease book the castle tour for 2 adults on 3. 4.\n\nBest regards\nJo")
+    assert "2 adults" in body
+
+
+def test_an_empty_plain_part_gives_way_to_the_html_part():
+    raw = (b"From: a@b.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=B\r\n\r\n"
+           b"--B\r\nContent-Type: text/plain\r\n\r\n \r\n--B\r\nContent-Type: text/html\r\n\r\n"
+           b"<p>Please book 2 adults on 3. 4. at 9:30</p>\r\n--B--\r\n")
+    assert "Please book 2 adults" in read_mail(parse_message(raw)).text
