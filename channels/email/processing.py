@@ -67,7 +67,7 @@ def message_process(*, message_id: int) -> InboundMessage:
         return _message_fail(message=message, reason="email_unreadable", exc=exc)
     try:
         with transaction.atomic():
-            locked = InboundMessage.objects.select_for_update().select_related("raw_source").get(pk=message_id)
+            locked = InboundMessage.objects.select_for_update().get(pk=message_id)
             if locked.status != InboundMessage.Status.STORED:
                 return locked
             outcome = message_act(message=locked, interpretation=interpretation)
