@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from intake.dispatch import files, payloads
@@ -58,14 +58,6 @@ def _due(now, rules: Policy):
         Q(in_flight_since__isnull=True) | Q(in_flight_since__lt=now - rules.in_flight_timeout))
 
 
-def earlier_pending_exists(*, connector_id: int, order_id: int | None, event_id: int, excluding=()) -> bool:
-    if not ORDERING_GUARD or order_id is None:
-        return False
-    return (Delivery.objects.filter(connector_id=connector_id, order_id=order_id, event_id__lt=event_id,
-                                    delivered_at__isnull=True, dead_at__isnull=True)
-            .exclude(pk__in=list(excluding)).exists())
-
-
 def _locked(query):
     """Row locks that skip rows another worker holds (PostgreSQL); SQLite serialises writers instead."""
     if connection.features.has_select_for_update_skip_locked:
@@ -79,15 +71,23 @@ def _claim(ids: list[int], now) -> str:
     return token
 
 
+def _earlier_pending(*, excluding=()):
+    """Exists(): an earlier event of the same order for the same connector that is neither delivered nor dead."""
+    return Exists(Delivery.objects.filter(
+        connector_id=OuterRef("connector_id"), order_id=OuterRef("order_id"), event_id__lt=OuterRef("event_id"),
+        delivered_at__isnull=True, dead_at__isnull=True).exclude(pk__in=list(excluding)))
+
+
 def delivery_claim(*, delivery_id: int, now=None) -> Delivery | None:
     """Take one due webhook delivery for sending, or None (not due, in flight elsewhere, or waiting for its turn)."""
     now = now or timezone.now()
     rules = policy()
+    query = Delivery.objects.filter(_due(now, rules), pk=delivery_id, connector__active=True)
+    if ORDERING_GUARD:
+        query = query.exclude(_earlier_pending())
     with transaction.atomic():
-        delivery = (_locked(Delivery.objects.filter(_due(now, rules), pk=delivery_id, connector__active=True))
-                    .select_related("event", "connector").first())
-        if delivery is None or earlier_pending_exists(
-                connector_id=delivery.connector_id, order_id=delivery.order_id, event_id=delivery.event_id):
+        delivery = _locked(query).select_related("event", "connector").first()
+        if delivery is None:
             return None
         delivery.claim = _claim([delivery.pk], now)
         delivery.attempts += 1
@@ -119,6 +119,9 @@ def deliveries_record(*, deliveries: list[Delivery], outcome: Outcome, now=None)
         else:
             fields["next_attempt_at"] = next_at
             state = "retry"
+    if len(deliveries) == 1 and state != "dead":  # the common case: one statement, no transaction round trips
+        mine = Delivery.objects.filter(pk=first.pk, claim=first.claim, delivered_at__isnull=True).update(**fields)
+        return state if mine else "lost claim"
     with transaction.atomic():
         mine = [d for d in deliveries
                 if Delivery.objects.filter(pk=d.pk, claim=d.claim, delivered_at__isnull=True).update(**fields)]
@@ -191,10 +194,11 @@ def file_drop_flush(*, connector_id: int, now=None, limit: int = 1000) -> str:
                                    delivered_at__isnull=True, dead_at__isnull=True).exists():
             return "busy"
         candidates = list(Delivery.objects.filter(_due(now, rules), connector=connector)
-                          .select_related("event").order_by("event_id")[:limit])
-        ids = {d.pk for d in candidates}
-        batch = [d for d in candidates if not earlier_pending_exists(
-            connector_id=connector.pk, order_id=d.order_id, event_id=d.event_id, excluding=ids)]
+                          .order_by("event_id").values_list("pk", flat=True)[:limit])
+        query = Delivery.objects.filter(pk__in=candidates)
+        if ORDERING_GUARD:  # an earlier event outside this batch holds back the later ones of its order
+            query = query.exclude(_earlier_pending(excluding=candidates))
+        batch = list(query.select_related("event").order_by("event_id"))
         if not batch:
             return "nothing due"
         token = _claim([d.pk for d in batch], now)

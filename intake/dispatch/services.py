@@ -21,7 +21,8 @@ FLUSH_TASK = "intake.tasks.file_drop_flush_task"
 def _enqueue(func: str, *args) -> None:
     from django_q.tasks import async_task
 
-    async_task(func, *args, task_name=f"{func.rsplit('.', 1)[1]}:{':'.join(map(str, args))}"[:100])
+    # save=False: the outcome lives in our Delivery rows; failures are still kept by django-q.
+    async_task(func, *args, task_name=f"{func.rsplit('.', 1)[1]}:{':'.join(map(str, args))}"[:100], save=False)
 
 
 def outbox_event_committed(event_id: int) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import connection
 
 from intake.dispatch.models import Connector, Delivery, WebhookSecret, new_webhook_secret
-from intake.dispatch.receiver import ReceiverHandler, ReceiverState, received, receiver_server
+from intake.dispatch.receiver import ReceiverHandler, ReceiverState, receiver_server
 from intake.dispatch.services import deliveries_send, deliveries_sweep
 from intake.drafts import OrderChanges
 from intake.models import OutboxEvent
@@ -103,5 +103,3 @@ def database_url_of_test_db() -> str:
 def manage_env(var_dir: Path) -> dict:
     return {**os.environ, "DATABASE_URL": database_url_of_test_db(), "VAR_DIR": str(var_dir), "Q_SYNC": "0"}
 
-
-__all__ = ["received", "ReceiverState"]
