@@ -13,6 +13,7 @@ import json
 
 from .charsets import decode_bytes
 from .labels import Field, field_for_label
+from .participants import category_of_word
 from .mime import Attachment
 
 _CSV_TYPES = {"text/csv", "text/comma-separated-values", "application/csv", "text/tab-separated-values",
@@ -37,12 +38,17 @@ def csv_records(attachment: Attachment, *, language: str | None) -> list[list[Fi
     except csv.Error:
         delimiter = max(";,\t|", key=sample.count)
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if len(rows) < 2:
+    # The header is the row (of the first five) whose cells name the most known fields: exports often
+    # start with a title line.
+    scored = [(sum(1 for cell in row if cell.strip() and field_for_label(cell.strip())), i)
+              for i, row in enumerate(rows[:5])]
+    best, header_index = max(scored, default=(0, 0), key=lambda item: (item[0], -item[1]))
+    if len(rows) < header_index + 2 or best < 2:
         return []
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[header_index]]
     fields_for = [field_for_label(h) for h in header]
     records = []
-    for row in rows[1:]:
+    for row in rows[header_index + 1:]:
         if not any(cell.strip() for cell in row):
             continue
         records.append([
@@ -62,10 +68,23 @@ def _flatten(value, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(value, list):
         if all(not isinstance(v, (dict, list)) for v in value):
             return [(prefix, ", ".join(str(v) for v in value))] if value else []
-        return []
+        return _category_counts(value, prefix)
     if value is None or value == "":
         return []
     return [(prefix, str(value))]
+
+
+def _category_counts(items: list, prefix: str) -> list[tuple[str, str]]:
+    """[{"type": "adult", "count": 2}, ...] -> ("prefix.adult", "2"), one per item that names a category."""
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        words = [v for v in item.values() if isinstance(v, str) and category_of_word(v.split()[0] if v.split() else v)]
+        numbers = [v for v in item.values() if isinstance(v, int) and not isinstance(v, bool)]
+        if words and numbers:
+            out.append((f"{prefix}.{words[0]}", str(numbers[0])))
+    return out
 
 
 def _record_lists(value) -> list[list[dict]]:
@@ -103,7 +122,9 @@ def json_records(attachment: Attachment, *, language: str | None) -> list[list[F
     lists = _record_lists(data)
     if not lists:
         return [] if not isinstance(data, dict) else [_record(data)]
-    return [_record(item) for item in max(lists, key=len)]
+    # the list whose items say the most (bookings, not the passengers inside each booking)
+    best = max(lists, key=lambda items: (sum(1 for f in _record(items[0]) if f.field), len(items)))
+    return [_record(item) for item in best]
 
 
 def _record(item: dict) -> list[Field]:

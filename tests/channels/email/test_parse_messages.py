@@ -296,3 +296,24 @@ def test_an_order_written_in_the_subject_only():
     order = only_order(interpret(raw))
     assert (order.product, order.start, order.participants) == ("jazz-dinner", "2027-03-17T19:00:00+01:00",
                                                                {"ADULT": 2})
+
+
+def test_a_semicolon_csv_with_a_title_line_and_german_headers():
+    data = ("Buchungen KW 12;;;;;\nDatum;Uhrzeit;Tour;Erwachsene;Kinder;Name\n"
+            "24.03.2027;19:00;Jazz-Dinnerfahrt;2;1;Eva Berger\n").encode("cp1252")
+    raw = mail("Anbei.", sender="buchung@mayer.example", attachments=[("kw12.csv", "text/csv", data)])
+    order = only_order(interpret(raw))
+    assert (order.product, order.start, order.participants, order.contact_name) == (
+        "jazz-dinner", "2027-03-24T19:00:00+01:00", {"ADULT": 2, "CHILD": 1}, "Eva Berger")
+
+
+def test_a_json_export_with_a_list_of_passenger_types():
+    data = json.dumps({"bookings": [{"id": "D-9", "product": "Jazz dinner cruise", "date": "2027-03-26",
+                                     "time": "19:00", "passengers": [{"type": "adult", "count": 3},
+                                                                     {"type": "child", "count": 1}],
+                                     "contact": {"name": "Ivan Petrenko"}}]}).encode()
+    raw = mail("Нові замовлення у вкладенні.", sender="info@dniprotours.example",
+               attachments=[("export.json", "application/json", data)])
+    order = only_order(interpret(raw))
+    assert (order.participants, order.external_reference, order.contact_name) == ({"ADULT": 3, "CHILD": 1}, "D-9",
+                                                                                 "Ivan Petrenko")
