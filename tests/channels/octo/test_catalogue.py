@@ -124,3 +124,15 @@ def test_wrong_method_is_json_bad_request(octo):
     response = octo.client.delete("/octo/products", headers={"Authorization": f"Bearer {octo.key}"})
     assert response.status_code == 400
     assert response.json()["error"] == "BAD_REQUEST"
+
+
+def test_a_crash_is_a_json_500_not_an_html_page(octo, monkeypatch):
+    from channels.octo import views
+
+    def broken():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(views, "octo_operator", broken)
+    response = octo.client.get("/octo/supplier", headers={"Authorization": f"Bearer {octo.key}"})
+    assert response.status_code == 500
+    assert response.json()["error"] == "INTERNAL_SERVER_ERROR"
