@@ -248,7 +248,8 @@ def _environment() -> dict:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
     return {"python": platform.python_version(), "postgresql": server, "cpus": os.cpu_count(),
-            "machine": platform.machine(), "date": date.today().isoformat()}
+            "machine": platform.machine(), "date": date.today().isoformat(),
+            "load_average_after": [round(x, 1) for x in os.getloadavg()]}
 
 
 def main() -> None:
@@ -269,6 +270,7 @@ def main() -> None:
     dataset["departures_total"] = Departure.objects.count()
     connection.close()
     env = {**os.environ, "DATABASE_URL": bench_url, "CONN_MAX_AGE": "600", "DEBUG": "0"}
+    load_before = [round(x, 1) for x in os.getloadavg()]
     server = _gunicorn(args, env)
     try:
         runs = []
@@ -280,7 +282,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     report = {
-        "environment": _environment(), "dataset": dataset,
+        "environment": {**_environment(), "load_average_before": load_before}, "dataset": dataset,
         "server": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads},
         "availability": runs, "bookings": bookings,
         "targets": {"p99_ms": TARGET_P99_MS, "requests_per_s": TARGET_RPS, "reserve_confirm_p99_ms": TARGET_BOOKING_P99_MS},
@@ -288,7 +290,8 @@ def main() -> None:
     out = Path(args.out or ROOT / "bench" / "results" / f"octo-{date.today().isoformat()}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str))
-    print(f"departures: {dataset['departures_total']}   gunicorn: {args.workers} x {args.worker_class}")
+    print(f"departures: {dataset['departures_total']}   gunicorn: {args.workers} x {args.worker_class}   "
+          f"load average before/after: {load_before} / {report['environment']['load_average_after']}")
     print(f"{'POST /availability':<24}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for run in runs:
         label = f"{run['span_days']} day(s)"
