@@ -6,7 +6,6 @@ import re
 
 from .catalogue_index import CatalogueIndex
 from .mime import MailContent
-from .products import fold
 
 _AUTO_SUBJECT = re.compile(
     r"^(?:automatic reply|auto(?:matic)?[- ]?reply|autoreply|out of office|abwesenheitsnotiz|automatische antwort"
@@ -96,7 +95,7 @@ def is_availability_inquiry(subject: str, text: str) -> bool:
     if not asked:
         return False
     question = "?" in text or "？" in text or re.search(r"anfrage|dotaz|inquiry|enquiry|întrebare|запит|咨询", subject, re.I)
-    return bool(question) and not _BOOK.search(fold(text) if False else text)
+    return bool(question) and not _BOOK.search(text)
 
 
 def has_booking_phrase(text: str) -> bool:

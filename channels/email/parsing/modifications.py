@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..interpretation import Cancellation, Inquiry, Modification
+from .contacts import clean_name
 from .dates import find_dates
 from .labels import first_value, labelled_fields
 from .orders import Context, iso_start, when
@@ -40,7 +41,6 @@ def cancellation_from(text: str, ctx: Context) -> Cancellation:
     product, _ = match_product(text + "\n" + ctx.subject, ctx.catalogue)
     day, moment = when(text, ctx)
     tz = ctx.catalogue.products[product].timezone if product else ctx.catalogue.timezone
-    from .contacts import clean_name
     return Cancellation(product=product, start=iso_start(day, moment, tz),
                         contact_name=clean_name(first_value(labelled_fields(text), "name")))
 

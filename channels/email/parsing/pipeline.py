@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from email.utils import parseaddr
 
-from ..interpretation import Cancellation, Interpretation, Inquiry, Modification
+from ..interpretation import Interpretation
 from .attachments import attachment_records
 from .catalogue_index import CatalogueIndex
 from .checks import departure_problem
