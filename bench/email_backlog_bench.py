@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -108,7 +109,10 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--database-url")
     parser.add_argument("--days", type=int, default=120, help="spread the orders over that many days")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="0: process inline in fetch_mail; N: enqueue and let a django-q2 cluster of N workers process")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the Dovecot below is stopped too
     rng = random.Random(20261122)
     var_dir = Path(tempfile.mkdtemp(prefix="email-bench-"))
     env = {**os.environ, "VAR_DIR": str(var_dir), "DATABASE_URL": _prepare_database(args.database_url, var_dir),
@@ -135,10 +139,16 @@ def main() -> int:
                 batch = []
         append_seconds = time.perf_counter() - started
         client.logout()
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
-        fetch = subprocess.run([sys.executable, "manage.py", "fetch_mail", "--process", "inline"], cwd=ROOT, env=env,
-                               capture_output=True, text=True)
+        if args.workers:
+            fetch, fetch_seconds = _fetch_with_workers(env, args.workers)
+        else:
+            fetch = subprocess.run([sys.executable, "manage.py", "fetch_mail", "--process", "inline"], cwd=ROOT,
+                                   env=env, capture_output=True, text=True)
+            fetch_seconds = time.perf_counter() - started
         process_seconds = time.perf_counter() - started
+        load_after = os.getloadavg()[0]
         check = manage(env, "shell", "-c", CHECK)
         result = json.loads(check.stdout.strip().splitlines()[-1])
         client = server.client(user)
@@ -150,7 +160,11 @@ def main() -> int:
     summary = {
         "date": date.today().isoformat(), "database": "postgresql" if args.database_url else "sqlite",
         "messages": args.count, "append_seconds": round(append_seconds, 1),
+        "mode": f"fetch_mail --process queue + qcluster with {args.workers} workers" if args.workers
+                else "fetch_mail --process inline (one process)",
+        "fetch_seconds": round(fetch_seconds, 1),
         "fetch_and_process_seconds": round(process_seconds, 1),
+        "load_average_before_after": [round(load_before, 1), round(load_after, 1)],
         "messages_per_second": round(args.count / process_seconds, 1), "fetch_output": fetch.stdout.strip()[-500:],
         "fetch_errors": fetch.stderr.strip()[-2000:], "cpu": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(), **result,
@@ -164,6 +178,34 @@ def main() -> int:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(summary, indent=2) + "\n")
     return 0 if ok else 1
+
+
+PENDING = """
+from channels.email.models import InboundMessage
+from django_q.models import OrmQ
+print(InboundMessage.objects.filter(status="stored").count() + OrmQ.objects.count())
+"""
+
+
+def _fetch_with_workers(env: dict, workers: int):
+    """fetch_mail enqueues a task per message; a qcluster processes them. Returns when all are done."""
+    cluster_env = {**env, "Q_WORKERS": str(workers)}
+    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=cluster_env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        started = time.perf_counter()
+        fetch = subprocess.run([sys.executable, "manage.py", "fetch_mail", "--process", "queue"], cwd=ROOT, env=env,
+                               capture_output=True, text=True)
+        fetch_seconds = time.perf_counter() - started
+        while int(manage(env, "shell", "-c", PENDING).stdout.strip().splitlines()[-1]) > 0:
+            time.sleep(2)
+        return fetch, fetch_seconds
+    finally:
+        os.killpg(cluster.pid, signal.SIGINT)
+        try:
+            cluster.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
 
 
 CHECK = """
