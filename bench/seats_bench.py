@@ -47,7 +47,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--search-calls", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--bookings", type=int, default=2000, help="hold+confirm pairs per client-count run")
-    parser.add_argument("--submits", type=int, default=1000, help="submit() calls per client-count run")
+    parser.add_argument("--submits", type=int, default=500, help="submit() calls per client-count run")
     parser.add_argument("--clients", default="1,2,4", help="parallel client counts for the booking runs")
     parser.add_argument("--out", default=None, help="JSON file (default bench/results/seats-<date>[-sqlite].json)")
     return parser.parse_args()
@@ -101,13 +101,49 @@ def _percentiles(samples_ms: list[float]) -> dict:
             "p99_ms": round(cut[98], 3), "max_ms": round(ordered[-1], 3), "mean_ms": round(statistics.fmean(ordered), 3)}
 
 
+class CpuMeter:
+    """CPU seconds spent by this process and by its PostgreSQL backend (from /proc).
+
+    Wall-clock figures depend on what else runs on the machine; CPU per call
+    does not, and client + server CPU is what one call costs on idle cores.
+    """
+
+    def __init__(self):
+        from django.db import connection
+
+        self.backend_pid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.backend_pid = cursor.fetchone()[0]
+        self.start = self._read()
+
+    def _read(self) -> tuple[float, float]:
+        server = 0.0
+        if self.backend_pid is not None:
+            try:
+                fields = Path(f"/proc/{self.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+                server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError, ValueError):
+                server = float("nan")
+        return time.process_time(), server
+
+    def per_call_ms(self, calls: int) -> dict:
+        end = self._read()
+        client, server = ((end[i] - self.start[i]) * 1000 / calls for i in range(2))
+        return {"client_cpu_ms": round(client, 3), "server_cpu_ms": round(server, 3)}
+
+
 def _search_run(*, rng: random.Random, option_ids: list[int], span_days: int, calls: int, warmup: int,
                 horizon_days: int) -> dict:
     from availability.selectors import availability_search
 
     today = date.today()
     samples, slots = [], 0
+    meter = None
     for i in range(warmup + calls):
+        if i == warmup:
+            meter = CpuMeter()
         option_id = rng.choice(option_ids)
         first = today + timedelta(days=rng.randint(1, horizon_days - span_days))
         began = time.perf_counter()
@@ -116,7 +152,8 @@ def _search_run(*, rng: random.Random, option_ids: list[int], span_days: int, ca
         if i >= warmup:
             samples.append(elapsed)
             slots += len(found)
-    return {**_percentiles(samples), "avg_slots": round(slots / calls, 1)}
+    return {**_percentiles(samples), **meter.per_call_ms(calls), "avg_slots": round(slots / calls, 1),
+            "load_average_1m": round(os.getloadavg()[0], 2)}
 
 
 def _hold_confirm(target) -> bool:
@@ -143,8 +180,9 @@ def _client(action: str, warmup: list, work: list, barrier, results) -> None:
     act = ACTIONS[action]
     for target in warmup:
         act(target)
-    barrier.wait()
+    barrier.wait(timeout=300)
     latencies, failures = [], 0
+    meter = CpuMeter()
     started = time.monotonic()
     for target in work:
         began = time.perf_counter()
@@ -156,7 +194,8 @@ def _client(action: str, warmup: list, work: list, barrier, results) -> None:
                 print(f"  {action} failed: {exc!r}", file=sys.stderr)
         latencies.append((time.perf_counter() - began) * 1000)
         failures += not ok
-    results.put({"started": started, "ended": time.monotonic(), "latencies": latencies, "failures": failures})
+    results.put({"started": started, "ended": time.monotonic(), "latencies": latencies, "failures": failures,
+                 "cpu": meter.per_call_ms(len(work))})
     connection.close()
 
 
@@ -179,8 +218,10 @@ def _booking_run(*, action: str, clients: int, targets: list, warmup_per_client:
     wall = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
     latencies = [ms for r in reports for ms in r["latencies"]]
     failures = sum(r["failures"] for r in reports)
+    cpu = {key: round(statistics.fmean(r["cpu"][key] for r in reports), 3) for key in ("client_cpu_ms", "server_cpu_ms")}
     return {"clients": clients, "operations": len(latencies), "failures": failures, "seconds": round(wall, 3),
-            "per_second": round((len(latencies) - failures) / wall, 1), **_percentiles(latencies)}
+            "per_second": round((len(latencies) - failures) / wall, 1), **_percentiles(latencies), **cpu,
+            "load_average_1m": round(os.getloadavg()[0], 2)}
 
 
 def _booking_targets(*, count: int, rng: random.Random) -> list[tuple[int, datetime, str, str]]:
@@ -245,8 +286,10 @@ def _environment(vendor: str) -> dict:
                 if line.startswith("model name")), platform.processor())
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal"))
+    # The load average shows how much other work shared the machine during the run.
     env = {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
-           "python": platform.python_version(), "database": vendor}
+           "python": platform.python_version(), "database": vendor,
+           "load_average_1_5_15m_at_end": [round(x, 2) for x in os.getloadavg()]}
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute("SELECT version()")
@@ -268,15 +311,13 @@ def _print_table(report: dict) -> None:
     ds, env = report["dataset"], report["environment"]
     print(f"\n{env['server']} on {env['cores']} x {env['cpu']}; {ds['departures_total']:,} departures, "
           f"{ds['holds_total']:,} holds")
-    print(f"{'measure':<34}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'per s':>9}")
-    for name, row in report["search"].items():
-        print(f"{'search ' + name:<34}{row['n']:>7}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['p99_ms']:>9.2f}"
-              f"{'':>9}")
-    for kind in ("hold_confirm", "submit"):
-        for row in report[kind]:
-            label = f"{kind} x{row['clients']} clients" + (f" ({row['failures']} failed)" if row["failures"] else "")
-            print(f"{label:<34}{row['operations']:>7}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['p99_ms']:>9.2f}"
-                  f"{row['per_second']:>9.0f}")
+    print(f"{'measure':<30}{'n':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'per s':>7}{'cpu ms (client+db)':>20}")
+    rows = [(f"search {name}", row, "") for name, row in report["search"].items()]
+    rows += [(f"{kind} x{row['clients']}" + (f" ({row['failures']} failed)" if row["failures"] else ""), row,
+              f"{row['per_second']:.0f}") for kind in ("hold_confirm", "submit") for row in report[kind]]
+    for label, row, rate in rows:
+        cpu = f"{row['client_cpu_ms']:.2f}+{row['server_cpu_ms']:.2f}"
+        print(f"{label:<30}{row['n']:>6}{row['p50_ms']:>8.2f}{row['p95_ms']:>8.2f}{row['p99_ms']:>8.2f}{rate:>7}{cpu:>20}")
     print(f"queries per call: {report['queries_per_call']}")
     print(f"targets: {report['targets']}")
 
