@@ -167,7 +167,7 @@ def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tu
             count = len(ages)  # "a child of 5", "дитина 5 років": one age, one person
         found.append((category, count, ages, start, index))
     for match in re.finditer(r"(?P<num>\d+|[一二两三四五六七八九十]+)?\s*(?:位|名|个)?\s*(?P<cat>成人|大人|儿童|孩子|小孩|婴儿|幼儿|学生|老人|长者|老师|人)"
-                             r"(?:\s*(?P<num2>\d+|[一二两三四五六七八九十]+)\s*(?:位|名|个|人)?)?", text):
+                             r"(?:\s*(?P<num2>\d+|[一二两三四五六七八九十]+)(?!\s*(?:岁|歲|周岁))\s*(?:位|名|个|人)?)?", text):
         number = match.group("num") or match.group("num2")
         if match.group("cat") == "人" and not match.group("num"):
             continue
@@ -175,6 +175,9 @@ def find_counts(text: str, unit_labels: dict[str, str] | None = None) -> list[tu
         ages_match = re.match(r"\s*[（(]\s*([\d、,，和及\s]+)\s*(?:岁|歲|周岁)", text[match.end():match.end() + 20])
         ages = [int(a) for a in re.findall(r"\d+", ages_match.group(1))] if ages_match else []
         found.append((ZH_CATEGORIES[match.group("cat")], count, ages, match.start(), -9))
+    for match in re.finditer(r"(\d+)\s*大\s*(\d+)\s*小", text):  # "2大1小": adults and children, shorthand
+        found.append(("ADULT", int(match.group(1)), [], match.start(), -9))
+        found.append(("CHILD", int(match.group(2)), [], match.start() + 1, -9))
     for match in _OF_US.finditer(text):
         found.append(("PERSON", _number(match.group("n")), [], match.start(), -9))
     for match in _COUPLE.finditer(text):

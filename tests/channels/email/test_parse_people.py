@@ -127,3 +127,7 @@ def test_a_couple_is_two_adults():
 
 def test_an_unbracketed_superseded_time_is_dropped_but_the_rest_of_the_sentence_stays():
     assert remove_superseded("místo 10:30 by chtěli jet v 16:30").strip().endswith("v 16:30")
+
+
+def test_the_chinese_adults_and_children_shorthand():
+    assert participants_from_text("共2大1小（孩子5岁）", TOUR) == {"ADT": 2, "KID": 1}
