@@ -5,7 +5,8 @@ import pytest
 
 from intake.models import Order, OrderStatus, RawSource
 from tests.channels.api.wire import local_start, order_body, problem
-from tests.factories import make_departure
+from intake.services import submit
+from tests.factories import make_departure, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,21 @@ def test_list_shows_only_the_partners_own_orders(api, other_api, bookable):
     create(other_api, product, departure, participants={"ADULT": 1})
     page = json.loads(api.get("/orders").content)
     assert page["count"] == 2 and sorted(o["reference"] for o in page["results"]) == sorted(mine)
+
+
+def test_list_includes_the_partners_orders_from_other_channels(api, bookable):
+    product, option, departure = bookable
+    by_mail = submit(draft=make_draft(product=product, departure=departure, partner=api.partner, channel="email",
+                                      external_reference="<mail-1@hotel.example>")).order
+    page = json.loads(api.get("/orders").content)
+    assert [(o["reference"], o["channel"]) for o in page["results"]] == [(by_mail.reference, "email")]
+
+
+def test_test_mode_order_takes_no_seats(api, bookable):
+    product, option, departure = bookable
+    document = create(api, product, departure, test_mode=True)
+    departure.refresh_from_db()
+    assert document["test_mode"] and departure.held + departure.confirmed == 0
 
 
 def test_list_filters_by_external_reference_and_status(api, bookable):
