@@ -21,7 +21,8 @@ _CANCEL = re.compile(
 )
 _CANCEL_NOISE = re.compile(
     r"cancell?ation (?:policy|terms|fee)|free cancell?ation|storno ?(?:podmínky|bedingungen|gebühr)|"
-    r"stornobedingungen|politica de anulare|умови скасування|取消政策",
+    r"stornobedingungen|politica de anulare|умови скасування|取消政策|cancel(?:led)? free of charge|"
+    r"free of charge cancell?ation|kostenlos storn\w*|bezplatně zrušit|anulare gratuită",
     re.IGNORECASE,
 )
 _MODIFY_SUBJECT = re.compile(
@@ -80,9 +81,11 @@ def is_reply_to_us(mail: MailContent, catalogue: CatalogueIndex) -> bool:
 
 
 def is_cancellation(subject: str, text: str) -> bool:
+    """Cancel words in the subject, or in the text of a mail that does not also book ("free cancellation
+    until…" in a booking notification is no cancellation)."""
     if _CANCEL.search(_CANCEL_NOISE.sub(" ", subject)):
         return True
-    return bool(_CANCEL.search(_CANCEL_NOISE.sub(" ", text)))
+    return bool(_CANCEL.search(_CANCEL_NOISE.sub(" ", text))) and not _BOOK.search(text)
 
 
 def is_modification(subject: str, text: str) -> bool:

@@ -37,6 +37,8 @@ FIELD_LABELS: list[tuple[str, list[str]]] = [
                  "guests", "osoby", "pocet osob", "pocet", "teilnehmer", "personen", "anzahl", "participanti",
                  "persoane", "numar persoane", "кількість", "учасники", "人数", "pax_count"]),
     ("name", ["lead traveler name", "lead traveller", "main customer", "guest name", "contact person", "name",
+              "full name", "surname", "last name", "prijmeni", "jmeno a prijmeni", "nachname", "vor- und nachname",
+              "numele", "nume si prenume", "prenume", "прізвище", "ім'я та прізвище", "піб",
               "guest", "customer", "client", "contact", "jmeno", "host", "kontakt", "kontaktni osoba", "kunde",
               "kundin", "gast", "ansprechpartner", "gruppenleitung", "reiseleit", "nume", "persoana de contact",
               "контактна особа", "турист", "ім'я", "клієнт", "联系人", "客人姓名", "姓名", "客人", "lead"]),

@@ -98,3 +98,11 @@ def test_an_amendment_of_travelers_changes_only_the_participants():
                sender="bookings@ota.example", subject="Amended Booking (OTA-9)")
     result = interpret_message(raw, catalogue=CATALOGUE)
     assert (result.modification.start, result.modification.participants) == (None, {"ADULT": 3, "CHILD": 1})
+
+
+def test_a_booking_notification_that_mentions_cancelling_is_still_a_booking():
+    raw = mail("New booking\nGreat news: your activity has been booked.\nBooking reference: OTA-1\n"
+               "Date: Monday, March 22, 2027 1:30 PM\nActivity: Castle (option ID 990011)\nParticipants: 2 x Grown-up\n"
+               "Lead traveler: Sofia Russo\n\nThe customer can cancel up to 24 hours before the start.",
+               sender="bookings@ota.example", subject="New booking OTA-1")
+    assert interpret_message(raw, catalogue=CATALOGUE).kind == "order"
