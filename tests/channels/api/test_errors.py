@@ -1,4 +1,6 @@
 import json
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 
@@ -144,3 +146,15 @@ def test_a_body_over_the_size_limit_is_413_problem(api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = api.post("/orders", raw=b'{"notes": "' + b"x" * 2000 + b'"}', contract=False)
     assert problem(response)["code"] == "payload_too_large"
+
+
+def test_canary_without_raw_first_a_malformed_body_would_be_lost(api, monkeypatch):
+    """Shows test_malformed_json_is_still_kept_as_raw_source can fail: skip the store and nothing is left."""
+
+    @contextmanager
+    def parse_without_storing(request, **kwargs):
+        yield SimpleNamespace(pk=None)
+
+    monkeypatch.setattr(views, "raw_input", parse_without_storing)
+    assert problem(api.post("/orders", raw=MALFORMED))["code"] == "malformed_json"
+    assert not RawSource.objects.exists()
