@@ -83,16 +83,24 @@ def smtp_sink(settings):
     controller.stop()
 
 
-@pytest.fixture
-def catalogue(db):
-    """The demo catalogue (the corpus's operator, products and partners) with departures for 45 days."""
+def _catalogue_load(days: int) -> None:
     from channels.email.processing import catalogue_forget
     from intake.services.catalogue import catalogue_import
 
-    catalogue_import(data=json.loads(CATALOGUE.read_text()), generate_days=45)
+    catalogue_import(data=json.loads(CATALOGUE.read_text()), generate_days=days)
     catalogue_forget()
-    yield
-    catalogue_forget()
+
+
+@pytest.fixture
+def catalogue(db):
+    """The demo catalogue (the corpus's operator, products and partners), departures until mid-December 2026."""
+    _catalogue_load(days=26)
+
+
+@pytest.fixture
+def corpus_catalogue(db):
+    """The same with departures for every date the corpus names (up to early January 2027)."""
+    _catalogue_load(days=46)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import itertools
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 _seq = itertools.count(1)
 
@@ -22,13 +22,19 @@ def mail_bytes(*, sender: str, subject: str, body: str, message_id: str | None =
     return message.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
-def clear_order(*, sender="office@balkantours.example", reference: str | None = None, day: int = 14,
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def clear_order(*, sender="office@balkantours.example", reference: str | None = None, day: date | None = None,
                 adults: int = 2, message_id: str | None = None, headers: dict | None = None) -> bytes:
-    """A clear English order from a known partner for the 50-minute river cruise."""
+    """A clear English order from a known partner for the 50-minute river cruise, ten days ahead by default."""
     ref = reference or f"BT-TEST-{next(_seq):05d}"
+    day = day or date.today() + timedelta(days=10)
     body = (
         "Hello,\n\n"
-        f"please book the 50-minute river cruise on {day} December 2026 at 14:30 for {adults} adults.\n"
+        f"please book the 50-minute river cruise on {day.day} {MONTHS[day.month - 1]} {day.year} at 14:30 "
+        f"for {adults} adults.\n"
         "Guest name: John Smith, phone +420 603 111 222.\n"
         f"Our reference: {ref}\n\n"
         "Best regards\nBalkan Tours\n"

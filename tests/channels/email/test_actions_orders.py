@@ -68,7 +68,7 @@ def test_canary_without_the_order_marker_reprocessing_books_twice():
 
 def test_two_orders_in_one_mail_make_two_orders():
     interpretation = scripted.order(reference="BT-A")
-    second = interpretation.orders[0].model_copy(update={"external_reference": "BT-B", "start": "2026-12-15T10:30:00+01:00"})
+    second = interpretation.orders[0].model_copy(update={"external_reference": "BT-B", "start": scripted.at("10:30", scripted.NEXT_DAY)})
     interpretation.orders.append(second)
     interpretation.kind = "orders"
     message_process(message_id=_stored(interpretation).pk)
@@ -94,14 +94,14 @@ def test_unsure_order_goes_to_review_and_takes_no_seats():
 
 
 def test_no_such_departure_goes_to_review():
-    message = _stored(scripted.order(start="2026-12-14T10:15:00+01:00"))
+    message = _stored(scripted.order(start=scripted.at("10:15")))
     message_process(message_id=message.pk)
     assert ReviewItem.objects.get().reason == "no_such_departure"
     assert Order.objects.get().status == OrderStatus.NEEDS_REVIEW
 
 
 def test_over_capacity_goes_to_review_without_cutting_the_party():
-    walk = dict(product="old-town-walk", option="en", start="2026-12-14T10:00:00+01:00")
+    walk = dict(product="old-town-walk", option="en", start=scripted.at("10:00"))
     message_process(message_id=_stored(scripted.order(participants={"ADULT": 15}, reference="BT-1", **walk)).pk)
     message_process(message_id=_stored(scripted.order(participants={"ADULT": 8}, reference="BT-2", **walk)).pk)
     item = ReviewItem.objects.get()
@@ -130,16 +130,16 @@ def test_not_an_order_is_ignored():
 
 
 def test_dispatchers_correction_is_kept_as_a_labelled_example(django_capture_on_commit_callbacks):
-    message = _stored(scripted.order(start="2026-12-14T10:15:00+01:00"))
+    message = _stored(scripted.order(start=scripted.at("10:15")))
     message_process(message_id=message.pk)
     order = Order.objects.get()
-    corrected = OrderDraft.model_validate({**order.draft, "start": "2026-12-14T10:30:00+01:00"})
+    corrected = OrderDraft.model_validate({**order.draft, "start": scripted.at("10:30")})
     with django_capture_on_commit_callbacks(execute=True):
         order_resubmit(order_id=order.pk, draft=corrected, user="dispatcher")
     example = LabelledExample.objects.get()
     assert example.raw_source_id == message.raw_source_id and example.order_id == order.pk
-    assert example.machine_draft["start"].startswith("2026-12-14T10:15")
-    assert example.corrected_draft["start"].startswith("2026-12-14T10:30") and example.corrected_by == "dispatcher"
+    assert example.machine_draft["start"].startswith(scripted.at("10:15")[:16])
+    assert example.corrected_draft["start"].startswith(scripted.at("10:30")[:16]) and example.corrected_by == "dispatcher"
 
 
 def test_order_booked_as_read_is_no_labelled_example():

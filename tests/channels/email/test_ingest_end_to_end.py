@@ -17,7 +17,7 @@ NO_REPLY = {"21", "22", "23", "24"}  # out-of-office, auto-reply, bounce, newsle
 
 
 @pytest.fixture
-def real_extractor(catalogue):
+def real_extractor(corpus_catalogue):
     if message_interpret(clear_order()).kind != "order":
         pytest.skip("the e-mail extractor does not read a clear English order yet")
 
