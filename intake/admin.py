@@ -31,10 +31,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """Open items unless the dispatcher asks for others: the queue is what still needs a person."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*ReviewItem.Status.choices, ("all", "all")]
+
+    def choices(self, changelist):
+        current = self.value() or ReviewItem.Status.OPEN
+        for value, label in self.lookup_choices:
+            yield {"selected": current == value, "query_string": changelist.get_query_string({self.parameter_name: value}),
+                   "display": label}
+
+    def queryset(self, request, queryset):
+        value = self.value() or ReviewItem.Status.OPEN
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
 @admin.register(ReviewItem)
 class ReviewItemAdmin(ReadOnlyAdmin):
     list_display = ("id", "reason", "channel", "partner", "age", "departure_link", "order_link", "status")
-    list_filter = ("status", "reason", "channel", "partner")
+    list_filter = (ReviewStatusFilter, "reason", "channel", "partner")
     search_fields = ("message", "order__reference", "order__external_reference", "order__contact_name",
                      "order__contact_email", "partner__name", "raw_source__source_key")
     list_select_related = ("partner", "order", "departure")
@@ -56,14 +76,6 @@ class ReviewItemAdmin(ReadOnlyAdmin):
         if not item.order_id:
             return "-"
         return format_html('<a href="{}">{}</a>', _desk_url("intake_order_change", item.order_id), item.order.reference)
-
-    def changelist_view(self, request, extra_context=None):
-        if not any(key.startswith("status") for key in request.GET) and "q" not in request.GET:
-            query = request.GET.copy()
-            query["status__exact"] = ReviewItem.Status.OPEN
-            request.GET = query
-            request.META["QUERY_STRING"] = query.urlencode()
-        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return views.review_item_page(self.admin_site, request, int(object_id))

@@ -95,7 +95,7 @@ def test_rejecting_with_a_reason_closes_the_item_and_the_order(dispatcher):
 
 def test_the_review_queue_lists_open_items_with_filters_and_search(dispatcher):
     item, product, departure = _review_item(product_code="nope")
-    page = dispatcher.get(reverse("admin:intake_reviewitem_changelist"), follow=True)
+    page = dispatcher.get(reverse("admin:intake_reviewitem_changelist"))
     assert page.status_code == 200 and item.order.reference.encode() in page.content
     found = dispatcher.get(reverse("admin:intake_reviewitem_changelist"), {"q": item.order.reference})
     assert item.order.reference.encode() in found.content
@@ -156,3 +156,12 @@ def test_a_user_without_the_group_cannot_act_on_review_items(client):
     client.force_login(get_user_model().objects.create_user("guest", is_staff=True))
     response = client.post(reverse("admin:intake_reviewitem_reject", args=[item.pk]), {"reason": "no"})
     assert response.status_code == 403
+
+
+def test_the_queue_shows_open_items_by_default_and_others_on_request(dispatcher):
+    item, product, departure = _review_item(product_code="nope")
+    dispatcher.post(reverse("admin:intake_reviewitem_reject", args=[item.pk]), {"reason": "no"})
+    url = reverse("admin:intake_reviewitem_changelist")
+    assert item.order.reference.encode() not in dispatcher.get(url).content
+    assert item.order.reference.encode() in dispatcher.get(url, {"status": "all"}).content
+    assert item.order.reference.encode() in dispatcher.get(url, {"status": "rejected"}).content
