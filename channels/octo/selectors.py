@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from availability.models import Option, Product, Schedule
+from channels.octo import lookups
 from channels.octo.errors import OctoError
 from intake.models import OperatorProfile, Order, Partner
 
@@ -35,10 +36,11 @@ def octo_products(*, product_code: str | None = None) -> list[Product]:
 
 def octo_option(*, product_id: str, option_id: str) -> Option:
     """The option an OCTO (productId, optionId) names, with its product; OctoError when unknown."""
-    option = (
-        Option.objects.select_related("product")
+    option = lookups.options.get(
+        (product_id, option_id),
+        lambda: Option.objects.select_related("product")
         .filter(product__code=product_id, product__active=True, code=option_id)
-        .first()
+        .first(),
     )
     if option is not None:
         return option

@@ -18,6 +18,16 @@ from tests.factories import make_api_key, make_partner, make_product, make_sched
 PRAGUE = ZoneInfo("Europe/Prague")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_lookups():
+    """Catalogue rows get new ids in every test: start each with an empty per-process lookup memory."""
+    from channels.octo.lookups import lookups_clear
+
+    lookups_clear()
+    yield
+    lookups_clear()
+
+
 class OctoClient:
     """Django's test client speaking OCTO; every response is validated against openapi.yaml."""
 

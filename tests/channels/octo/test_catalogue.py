@@ -136,3 +136,24 @@ def test_a_crash_is_a_json_500_not_an_html_page(octo, monkeypatch):
     response = octo.client.get("/octo/supplier", headers={"Authorization": f"Bearer {octo.key}"})
     assert response.status_code == 500
     assert response.json()["error"] == "INTERNAL_SERVER_ERROR"
+
+
+def test_a_revoked_key_is_refused_once_the_lookup_memory_expires(octo, reseller, settings):
+    from channels.octo.lookups import lookups_clear
+    from intake.models import PartnerCredential
+    from intake.services.credentials import credential_revoke
+
+    assert octo.get("/supplier").status_code == 200
+    credential_revoke(credential_id=PartnerCredential.objects.get(partner=reseller, channel="octo").pk)
+    lookups_clear()  # what OCTO_LOOKUP_SECONDS does after at most 30 s
+    assert octo.get("/supplier").data["error"] == "FORBIDDEN"
+
+
+def test_without_lookup_memory_a_revoked_key_is_refused_at_once(octo, reseller, settings):
+    from intake.models import PartnerCredential
+    from intake.services.credentials import credential_revoke
+
+    settings.OCTO_LOOKUP_SECONDS = 0
+    assert octo.get("/supplier").status_code == 200
+    credential_revoke(credential_id=PartnerCredential.objects.get(partner=reseller, channel="octo").pk)
+    assert octo.get("/supplier").data["error"] == "FORBIDDEN"
