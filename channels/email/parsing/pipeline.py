@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from email.utils import parseaddr
 
@@ -22,6 +23,7 @@ from .modifications import cancellation_from, inquiry_from, modification_from
 from .orders import Context, extract_order, split_numbered_orders
 from .quoting import split_text
 
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|odp|sv|vs|ответ|відп|回复|答复|fw|fwd|wg|tr|př|rv)\s*:", re.IGNORECASE)
 _EXCEPTION_ORDER = ("unknown_partner", "no_such_departure", "over_capacity")
 
 
@@ -139,6 +141,8 @@ def _orders(mail: MailContent, parts, forwarded, attached, ctx: Context) -> list
         if len(orders) >= 2:
             return orders
     order = extract_order(written, ctx, product_hint_text=mail.subject)
-    if not _is_order(order):  # "Booking: lunch cruise 12.12., 2 adults" with the body pointing at it
+    if not _is_order(order) and not _REPLY_SUBJECT.match(mail.subject):
+        # "Booking: lunch cruise 12.12., 2 adults" with the body pointing at it (a reply's subject describes
+        # the earlier mail, so it is never read as an order)
         order = extract_order(written + "\n" + mail.subject, ctx)
     return [order] if _is_order(order) else []
