@@ -24,7 +24,7 @@ from availability.services import (
     hold_release,
     seats,
 )
-from intake.models import Order, OrderStatus
+from intake.models import OrderStatus
 from intake.services import orders_expire_holds, submit
 from tests.availability.concurrency import assert_seats_match_holds, live_hold_seats, run_in_parallel
 from tests.factories import make_bookable, make_departure, make_draft, make_partner, make_product, make_schedule

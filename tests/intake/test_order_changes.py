@@ -160,12 +160,12 @@ def test_a_held_order_can_be_cancelled_after_the_cutoff():
 
 def test_cancelling_twice_gives_the_seats_back_once():
     order, departure = _book()
-    _book_other = submit(draft=make_draft(product=order.product, departure=departure, partner=order.partner,
+    other_order = submit(draft=make_draft(product=order.product, departure=departure, partner=order.partner,
                                           participants={"ADULT": 3})).order
     order_cancel(order_id=order.pk, actor=ACTOR)
     order_cancel(order_id=order.pk, actor=ACTOR)
     assert _counts(departure) == (0, 3)
-    assert_seats_match_holds(departure_id=departure.pk, sold_seats=_book_other.hold.quantity)
+    assert_seats_match_holds(departure_id=departure.pk, sold_seats=other_order.hold.quantity)
 
 
 def test_cancelling_an_order_in_review_resolves_its_review_items():
