@@ -19,7 +19,7 @@ _CONTACT_PERSON = re.compile(
 )
 _NAME_PHRASE = re.compile(
     r"(?:\bna jméno|\bauf den namen|\bin the name of|\bunder the name(?: of)?|\bpe numele|\bна ім['’]я|"
-    r"\bna nazwisko|\bguest is|\bguest(?: name)?:?|\bgast:?|\bclient(?:ul)?:?|\bdomnul|\bdoamna|\bMr\.?|\bMrs\.?|\bMs\.?|\bHerr|\bFrau)\s+(.{2,60})",
+    r"\bna nazwisko|\bguest is|\bguest(?: name)?:?|\bgast:?|\bclient(?:ul)?:?|\bhost(?:em)?:?|\bturist:?|\bклієнт:?|\bdomnul|\bdoamna|\bMr\.?|\bMrs\.?|\bMs\.?|\bHerr|\bFrau)\s+(.{2,60})",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯІЇЄҐ][\w'’\-]*|d[eia]|van|von|der|de la|al|bin|O['’]\w+)$", re.UNICODE)
@@ -41,6 +41,9 @@ def clean_name(value: str | None) -> str | None:
     value = _ZH_HONORIFICS.sub("", value)
     if _CJK_NAME.match(value):
         return value
+    leading_cjk = re.match(r"^([\u4e00-\u9fff]{2,4})(?:\s|[，,；;：:]|$)", value)
+    if leading_cjk:
+        return leading_cjk.group(1)
     words = value.split()
     while words and not _NAME_WORD.match(words[-1]):
         words.pop()
@@ -49,12 +52,20 @@ def clean_name(value: str | None) -> str | None:
     return " ".join(words)
 
 
+_COUPLE_NAME = re.compile(
+    r"\b(?:mr\.?\s*(?:and|&)\s*mrs\.?|herr und frau|pan a paní|manžel\w*|manzel\w*|domnul și doamna|"
+    r"domnul si doamna|пан і пані|подружжя)\s+([A-ZÀ-ÖØ-ÞĀ-ŽА-ЯІЇЄҐ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯІЇЄҐ][\w'’-]+)?)",
+    re.IGNORECASE,
+)
+
+
 def name_from_phrases(text: str) -> str | None:
     for match in _NAME_PHRASE.finditer(text):
         name = clean_name(match.group(1))
         if name and len(name.split()) >= 2:
             return name
-    return None
+    couple = _COUPLE_NAME.search(text)  # "Mr & Mrs Tanaka": the family name is all there is
+    return couple.group(1) if couple else None
 
 
 def _prepare_phone_text(text: str) -> str:

@@ -95,11 +95,29 @@ def labelled_fields(text: str, template: dict[str, list[str]] | None = None) -> 
         match = _LINE.match(line)
         if match and not re.match(r"^\s*(?:https?|mailto)$", match.group("label"), re.I):
             field = field_for_label(match.group("label"), template)
-            fields.append(Field(match.group("label").strip(), field, (match.group("value") or "").strip(), offset))
+            value = (match.group("value") or "").strip()
+            for label, field, value in _split_inline_labels(match.group("label").strip(), field, value, template):
+                fields.append(Field(label, field, value, offset))
         elif fields and line[:1] in (" ", "\t") and line.strip() and offset - fields[-1].start < 400:
             fields[-1].value += "\n" + line.strip()  # a value continued on indented lines
         offset += len(line) + 1
     return fields
+
+
+_INLINE_LABEL = re.compile(r"(?:(?<=\s)|(?<=[,;|，；、]))\s*([^\W\d][^:：,;|\d]{0,20}?)\s*[:：]\s*(?=\S)")
+
+
+def _split_inline_labels(label, field, value, template):
+    """"联系人：孙丽 手机：138…", "Name: Jo Smith, Tel.: 0151…": several labelled values on one line."""
+    parts = [(label, field, value)]
+    for match in _INLINE_LABEL.finditer(value):
+        inner = field_for_label(match.group(1), template)
+        if inner and inner != "ignore":
+            head = value[: match.start()].rstrip(" ,;|，；、")
+            parts = [(label, field, head), *_split_inline_labels(match.group(1).strip(), inner,
+                                                                 value[match.end():].strip(), template)]
+            break
+    return parts
 
 
 def first_value(fields: list[Field], field: str) -> str | None:

@@ -131,3 +131,17 @@ def test_an_unbracketed_superseded_time_is_dropped_but_the_rest_of_the_sentence_
 
 def test_the_chinese_adults_and_children_shorthand():
     assert participants_from_text("共2大1小（孩子5岁）", TOUR) == {"ADT": 2, "KID": 1}
+
+
+def test_several_labels_on_one_line_are_separate_fields():
+    from channels.email.parsing.labels import labelled_fields
+
+    fields = {f.field: f.value for f in labelled_fields("联系人：孙丽，手机：13811112222\nName: Jo Smith, Tel.: 0151 2")}
+    assert (fields["name"], fields["phone"]) == ("Jo Smith", "0151 2")
+    first = labelled_fields("联系人：孙丽，手机：13811112222")
+    assert [(f.field, f.value) for f in first] == [("name", "孙丽"), ("phone", "13811112222")]
+
+
+def test_a_couple_named_by_family_name_only():
+    assert name_from_phrases("for Mr & Mrs Tanaka, mobile +81 90 1111 2222") == "Tanaka"
+    assert name_from_phrases("pro manžele Horákovy") == "Horákovy"
