@@ -24,6 +24,7 @@ from .orders import Context, extract_order, split_numbered_orders
 from .quoting import split_text
 
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|odp|sv|vs|ответ|відп|回复|答复|fw|fwd|wg|tr|př|rv)\s*:", re.IGNORECASE)
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|př|pr|rv|enc|переслано|пересл|转发)\s*:", re.IGNORECASE)
 _EXCEPTION_ORDER = ("unknown_partner", "no_such_departure", "over_capacity")
 
 
@@ -66,7 +67,8 @@ def _interpret(raw: bytes, catalogue: CatalogueIndex, known_message_ids) -> Inte
     if reason:
         return Interpretation(kind="not_an_order", not_an_order_reason=reason, **base)
     parts = split_text(mail.text)
-    forwarded = [q for q in parts.quoted if q.headers and not catalogue.is_own_address(q.sender[1])]
+    forwarded = [q for q in parts.quoted if q.headers and not catalogue.is_own_address(q.sender[1])
+                 and not _earlier_own_mail(q, mail)]
     forwarded += [q for q in parts.quoted if not q.headers and not q.quoted_with_marks]
     attached = [m for m in mail.attached_messages if not catalogue.is_own_address(m.from_address)]
     language = detect_language(parts.written or mail.text, fallback=partner.language if partner else None)
@@ -98,6 +100,14 @@ def _interpret(raw: bytes, catalogue: CatalogueIndex, known_message_ids) -> Inte
             result.expect_exception = name
             break
     return result
+
+
+def _earlier_own_mail(quoted, mail: MailContent) -> bool:
+    """A reply quoting the sender's own earlier mail ("Re: Objednávka … > 2 dospělí …"): that order was
+    sent before, so only a forward ("Fw:") of one's own mail counts as order text."""
+    domain = mail.from_address.rpartition("@")[2]
+    own = bool(domain) and quoted.sender[1].rpartition("@")[2] == domain
+    return own and not _FORWARD_SUBJECT.match(mail.subject)
 
 
 def _with_partner_check(result: Interpretation, partner) -> Interpretation:

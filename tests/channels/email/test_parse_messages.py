@@ -317,3 +317,11 @@ def test_a_json_export_with_a_list_of_passenger_types():
     order = only_order(interpret(raw))
     assert (order.participants, order.external_reference, order.contact_name) == ({"ADULT": 3, "CHILD": 1}, "D-9",
                                                                                  "Ivan Petrenko")
+
+
+def test_a_reply_quoting_the_senders_own_earlier_order_does_not_repeat_it():
+    raw = mail("Dobrý den, ještě prosím o potvrzení.\nDěkuji\n\n-----Original Message-----\n"
+               "Od: Hotel U Mostu <front@umostu.example>\nOdesláno: pondělí 8. března 2027 9:00\n"
+               "Komu: orders@bohemiaboats.example\nPředmět: Objednávka\n\n"
+               "Prosíme o rezervaci jazzové plavby 13. 3. pro 2 dospělé, jméno Jan Král.", subject="RE: Objednávka")
+    assert interpret(raw).kind == "not_an_order"
