@@ -80,7 +80,8 @@ def browser(monkeypatch):
     # Playwright's sync API keeps an event loop on this thread; the ORM calls in between are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # Generous timeouts: on a busy 2-core CI machine chromium can take long to start.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
         yield browser
         browser.close()
 
@@ -95,7 +96,7 @@ def test_guest_books_two_adults_through_the_widget_on_a_partner_page(live_server
     local_start = world.departure.starts_at.astimezone(ZoneInfo(world.product.timezone))
 
     page = browser.new_page()
-    page.set_default_timeout(10000)
+    page.set_default_timeout(20_000)
     page.goto(partner.origin + "/")
     form = page.frame_locator("iframe.tour-booking-form")
     form.get_by_label("Date").fill(world.day)
@@ -131,9 +132,10 @@ def test_a_page_not_on_the_allowed_list_cannot_frame_the_form(live_server, brows
     foreign.embed(widget_url=f"{live_server.url}/static/form/widget.js", token=world.form_token.token,
                   product=world.product.code)
     page = browser.new_page()
+    page.set_default_timeout(20_000)
     page.goto(foreign.origin + "/")
     page.wait_for_selector("iframe.tour-booking-form", state="attached")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not any(f.url.startswith("chrome-error:") for f in page.frames):
         page.wait_for_timeout(100)
     assert any(f.url.startswith("chrome-error:") for f in page.frames)  # the browser refused to show it
