@@ -85,20 +85,47 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _search_cursor():
-    """On PostgreSQL a cursor with server-side binding, so psycopg prepares the
-    two search statements after a few runs on a connection: planning them took
-    longer than running them. Still Django's cursor wrapper (query logging,
-    transactions); elsewhere the ordinary cursor."""
+    """The cursor for the two search statements.
+
+    On PostgreSQL they are prepared once per connection: on a large
+    catalogue planning them took longer than running them. Django turns
+    psycopg's statement preparation off for the connection (prepare_threshold
+    None, for the sake of poolers); this cursor turns it on only while it
+    runs its own statement, so no other query changes behaviour. It is still
+    wrapped by Django (query logging, transactions). A pooler in front of
+    PostgreSQL must support prepared statements (pgbouncer >= 1.21 does).
+    """
     if connection.vendor != "postgresql":
         return connection.cursor()
     from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
     if not is_psycopg3:
         return connection.cursor()
-    import psycopg
-
     connection.ensure_connection()
-    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+
+
+_PreparedCursor = None
+
+
+def _prepared_cursor_class():
+    global _PreparedCursor
+    if _PreparedCursor is None:
+        import psycopg
+
+        class PreparedCursor(psycopg.Cursor):
+            def execute(self, query, params=None, *, prepare=True, binary=None):
+                conn = self.connection
+                saved = conn.prepare_threshold
+                if saved is None:
+                    conn.prepare_threshold = 1_000_000  # only explicit prepare=True prepares
+                try:
+                    return super().execute(query, params, prepare=prepare, binary=binary)
+                finally:
+                    conn.prepare_threshold = saved
+
+        _PreparedCursor = PreparedCursor
+    return _PreparedCursor
 
 
 def _departure_rows(option_id: int, start: datetime, end: datetime, now: datetime, departure_ids) -> list[tuple]:
