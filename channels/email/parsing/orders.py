@@ -93,7 +93,7 @@ def when(text: str, ctx: Context, *, date_value: str | None = None, time_value: 
             time_value = inline[0].value if inline else None
     dates = find_dates(text, ctx.today, context_month=context_month)
     times = find_times(_mask(text, [(d.start, d.end) for d in dates]))
-    chosen = None
+    chosen = next((d for d in dates if d.value == day), None) if day else None  # the labelled date's place
     if day is None:
         chosen = choose_date(text, dates, times)
         if chosen is None:

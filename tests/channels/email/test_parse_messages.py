@@ -325,3 +325,10 @@ def test_a_reply_quoting_the_senders_own_earlier_order_does_not_repeat_it():
                "Komu: orders@bohemiaboats.example\nPředmět: Objednávka\n\n"
                "Prosíme o rezervaci jazzové plavby 13. 3. pro 2 dospělé, jméno Jan Král.", subject="RE: Objednávka")
     assert interpret(raw).kind == "not_an_order"
+
+
+def test_the_time_is_taken_beside_the_labelled_date_not_from_elsewhere():
+    raw = mail("Booked on: Mon, Mar 8, 2027 08:12\nBooking reference: OTA-3\nTravel date: Sat, Mar 20, 2027\n"
+               "Tour: Castle (option ID 990011) 1:30 PM\nParticipants: 2 x Grown-up\nLead traveler: Ana Ruiz",
+               sender="bookings@ota.example", subject="New booking OTA-3")
+    assert only_order(interpret(raw)).start == "2027-03-20T13:30:00+01:00"
