@@ -125,7 +125,7 @@ def _resolve_year(month: int, day: int, year: int | None, today: date) -> date |
             return date(year, month, day)
         except ValueError:
             return None
-    for candidate_year in (today.year, today.year + 1):
+    for candidate_year in (today.year - 1, today.year, today.year + 1):  # the first not long past
         try:
             candidate = date(candidate_year, month, day)
         except ValueError:

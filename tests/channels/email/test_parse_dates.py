@@ -109,3 +109,8 @@ def test_a_time_is_normalised_to_hh_mm(text, expected):
 
 def test_amounts_ages_and_addresses_are_not_times():
     assert times("EUR 12.50, ages 5 and 10, Mostecká 21, Praha 1, room 214") == []
+
+
+def test_a_late_december_date_written_in_early_january_is_the_one_just_past():
+    assert first_date("re our booking of 30. 12.", today=date(2027, 1, 3)) == date(2026, 12, 30)
+    assert first_date("am 5. Januar", today=date(2026, 12, 28)) == date(2027, 1, 5)
