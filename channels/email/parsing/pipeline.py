@@ -21,7 +21,7 @@ from .language import detect_language
 from .mime import MailContent, parse_message, read_mail
 from .modifications import cancellation_from, inquiry_from, modification_from
 from .orders import Context, extract_order, split_numbered_orders
-from .quoting import split_text
+from .quoting import signer_name, split_text
 
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|odp|sv|vs|ответ|відп|回复|答复|fw|fwd|wg|tr|př|rv)\s*:", re.IGNORECASE)
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|př|pr|rv|enc|переслано|пересл|转发)\s*:", re.IGNORECASE)
@@ -129,10 +129,12 @@ def _orders(mail: MailContent, parts, forwarded, attached, ctx: Context) -> list
             return orders
     sources: list[tuple[str, tuple[str, str] | None]] = []
     for quoted in forwarded:
-        sources.append((quoted.body, quoted.sender))
+        name, address = quoted.sender
+        sources.append((quoted.body, (name or signer_name(quoted.signature) or "", address)))
     for inner in attached:
         inner_parts = split_text(inner.text)
-        sources.append((inner_parts.written + "\n" + inner_parts.signature, (inner.from_name, inner.from_address)))
+        name = inner.from_name or signer_name(inner_parts.signature) or ""
+        sources.append((inner_parts.written + "\n" + inner_parts.signature, (name, inner.from_address)))
     written = parts.written
     if sources:
         text = written + "\n\n" + "\n\n".join(body for body, _ in sources)

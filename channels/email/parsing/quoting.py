@@ -57,6 +57,7 @@ class QuotedMail:
     headers: dict[str, str] = field(default_factory=dict)  # from/date/to/subject as written
     body: str = ""
     quoted_with_marks: bool = False  # "> " quoting (a reply) rather than an inline forward
+    signature: str = ""
 
     @property
     def sender(self) -> tuple[str, str]:
@@ -158,9 +159,21 @@ def strip_signature(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def signer_name(signature: str) -> str | None:
+    """The name under a closing ("Thanks a lot,\nOliver Bennett\nRoom 312" -> "Oliver Bennett")."""
+    from .contacts import clean_name
+
+    for line in signature.split("\n")[1:4]:
+        name = clean_name(line.strip())
+        if name and 2 <= len(name.split()) <= 4 and len(line.strip()) <= 40:
+            return name
+    return None
+
+
 def split_text(text: str) -> SplitText:
     written, quoted = split_quotes(text)
     body, signature = strip_signature(written)
     for mail in quoted:
-        mail.body = strip_signature(mail.body)[0] if mail.headers else mail.body
+        if mail.headers:
+            mail.body, mail.signature = strip_signature(mail.body)
     return SplitText(body.strip("\n"), signature, quoted)

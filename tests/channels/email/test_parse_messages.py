@@ -332,3 +332,12 @@ def test_the_time_is_taken_beside_the_labelled_date_not_from_elsewhere():
                "Tour: Castle (option ID 990011) 1:30 PM\nParticipants: 2 x Grown-up\nLead traveler: Ana Ruiz",
                sender="bookings@ota.example", subject="New booking OTA-3")
     assert only_order(interpret(raw)).start == "2027-03-20T13:30:00+01:00"
+
+
+def test_a_forwarded_guest_without_a_display_name_is_named_by_the_signature():
+    raw = mail("Přeposílám, děkuji.\nRecepce\n\n-----Original Message-----\nFrom: kate.moss@mail.example\n"
+               "Sent: Sunday, March 7, 2027 20:00\nTo: front@umostu.example\nSubject: boat\n\n"
+               "Hi, please book the boat to the zoo on 10 April at 3 pm for 2 adults.\n\nThanks a lot,\nKate Moss\n"
+               "Room 12")
+    order = only_order(interpret(raw))
+    assert (order.contact_name, order.contact_email) == ("Kate Moss", "kate.moss@mail.example")
