@@ -97,7 +97,8 @@ def is_availability_inquiry(subject: str, text: str) -> bool:
     asked = _AVAILABILITY.search(subject) or _AVAILABILITY.search(text)
     if not asked:
         return False
-    question = "?" in text or "？" in text or re.search(r"anfrage|dotaz|inquiry|enquiry|întrebare|запит|咨询", subject, re.I)
+    question = "?" in text or "？" in text or re.search(r"anfrage|dotaz|inquiry|enquiry|întrebare|запит|咨询", subject, re.I) \
+        or re.search(r"\b(?:ob|zda|zdali|jestli|whether|if you (?:have|still)|dacă|daca|чи)\b|是否|吗", text, re.I)
     return bool(question) and not _BOOK.search(text)
 
 

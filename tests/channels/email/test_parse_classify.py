@@ -106,3 +106,9 @@ def test_a_booking_notification_that_mentions_cancelling_is_still_a_booking():
                "Lead traveler: Sofia Russo\n\nThe customer can cancel up to 24 hours before the start.",
                sender="bookings@ota.example", subject="New booking OTA-1")
     assert interpret_message(raw, catalogue=CATALOGUE).kind == "order"
+
+
+def test_an_availability_question_without_a_question_mark():
+    raw = mail("Guten Tag,\nbitte teilen Sie uns mit, ob am 24. März noch Plätze frei sind für die Jazz-Dinnerfahrt, "
+               "8 Personen.\nDanke", sender="buchung@mayer.example")
+    assert interpret_message(raw, catalogue=CATALOGUE).kind == "availability_inquiry"
