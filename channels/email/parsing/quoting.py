@@ -148,6 +148,8 @@ def strip_signature(text: str) -> tuple[str, str]:
         if _MOBILE_FOOTER.match(stripped):
             return "\n".join(lines[:index]), "\n".join(lines[index:])
         closing = _CLOSING.match(stripped)
+        if closing and re.search(r"\d", closing.group("rest")):
+            closing = None  # "Best time would be 10:30" is no closing
         alone = bool(closing) and not re.search(r"\w", closing.group("rest"))
         if (seen_content >= 2 or (seen_content >= 1 and alone)) and len(stripped) <= 60 and (
                 closing or _CJK_CLOSING.search(stripped)) and not _order_follows(lines[index + 1:]):

@@ -110,3 +110,8 @@ def test_an_empty_plain_part_gives_way_to_the_html_part():
            b"--B\r\nContent-Type: text/plain\r\n\r\n \r\n--B\r\nContent-Type: text/html\r\n\r\n"
            b"<p>Please book 2 adults on 3. 4. at 9:30</p>\r\n--B--\r\n")
     assert "Please book 2 adults" in read_mail(parse_message(raw)).text
+
+
+def test_a_line_starting_with_a_closing_word_but_holding_data_is_no_closing():
+    body, _ = strip_signature("Hello,\nplease book the cruise.\nBest time would be 10:30.\nGuest: Ann Lee\n\nRegards\nJo")
+    assert "10:30" in body and "Ann Lee" in body
