@@ -21,6 +21,7 @@ from .language import detect_language
 from .mime import MailContent, parse_message, read_mail
 from .modifications import cancellation_from, inquiry_from, modification_from
 from .orders import Context, extract_order, split_numbered_orders
+from .ota import ota_notice_kind
 from .quoting import signer_name, split_text
 
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|odp|sv|vs|ответ|відп|回复|答复|fw|fwd|wg|tr|př|rv)\s*:", re.IGNORECASE)
@@ -77,15 +78,16 @@ def _interpret(raw: bytes, catalogue: CatalogueIndex, known_message_ids) -> Inte
     written = parts.written
     reply_to_us = is_reply_to_us(mail, catalogue)
     intent_text = written if (reply_to_us or not forwarded) else written + "\n" + "\n".join(q.body for q in forwarded)
-    if is_cancellation(mail.subject, written):
+    notice = ota_notice_kind(partner, mail.subject, written)
+    if notice == "cancellation" or (notice is None and is_cancellation(mail.subject, written)):
         result = Interpretation(kind="cancellation", cancellation=cancellation_from(written, ctx), **base)
         return _with_partner_check(result, partner)
-    if is_modification(mail.subject, written):
+    if notice == "modification" or (notice is None and is_modification(mail.subject, written)):
         result = Interpretation(kind="modification", modification=modification_from(written, ctx), **base)
         return _with_partner_check(result, partner)
     if reply_to_us:
         return Interpretation(kind="not_an_order", not_an_order_reason="reply_to_us", **base)
-    if is_availability_inquiry(mail.subject, intent_text):
+    if notice is None and is_availability_inquiry(mail.subject, intent_text):
         result = Interpretation(kind="availability_inquiry", inquiry=inquiry_from(intent_text, ctx), **base)
         return _with_partner_check(result, partner)
     orders = _orders(mail, parts, forwarded, attached, ctx)

@@ -112,3 +112,14 @@ def test_an_availability_question_without_a_question_mark():
     raw = mail("Guten Tag,\nbitte teilen Sie uns mit, ob am 24. März noch Plätze frei sind für die Jazz-Dinnerfahrt, "
                "8 Personen.\nDanke", sender="buchung@mayer.example")
     assert interpret_message(raw, catalogue=CATALOGUE).kind == "availability_inquiry"
+
+
+def test_an_ota_notice_is_classified_by_its_heading_not_by_its_repeated_booking_block():
+    from channels.email.parsing.ota import ota_notice_kind
+
+    ota = CATALOGUE.partner("ota")
+    block = "\nBooking reference: X-1\nPrevious date: Mon\nFree cancellation up to 24 hours before\n"
+    assert ota_notice_kind(ota, "New booking X-1", "Great news" + block) == "order"
+    assert ota_notice_kind(ota, "X-1", "Cancelled Booking" + block) == "cancellation"
+    assert ota_notice_kind(ota, "Booking changed: X-1", block) == "modification"
+    assert ota_notice_kind(CATALOGUE.partner("london-desk"), "New booking", block) is None  # not an OTA
