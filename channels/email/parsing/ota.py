@@ -17,7 +17,7 @@ import re
 from .catalogue_index import PartnerInfo
 
 _HEADINGS = [
-    ("cancellation", re.compile(r"\b(?:booking (?:has been )?cancell?ed|cancell?ed booking|cancell?ation(?: notice)?|"
+    ("cancellation", re.compile(r"\b(?:booking (?:has been )?cancell?ed|cancell?ed booking|(?:booking )?cancell?ation notice|"
                                 r"buchung storniert|stornierung)\b", re.IGNORECASE)),
     ("modification", re.compile(r"\b(?:amended booking|booking (?:has been )?(?:amended|changed|updated|modified|"
                                 r"rescheduled)|booking (?:change|amendment)|buchung geändert|änderung)\b",
@@ -35,8 +35,9 @@ def ota_notice_kind(partner: PartnerInfo | None, subject: str, text: str) -> str
     """"order", "cancellation" or "modification" for an OTA's notice; None when not an OTA or unclear."""
     if not is_ota(partner):
         return None
-    heading = subject + "\n" + "\n".join(text.strip().split("\n")[:6])
-    for kind, pattern in _HEADINGS:
-        if pattern.search(heading):
-            return kind
+    lines = [line for line in text.split("\n") if line.strip()]
+    for heading in (subject, "\n".join(lines[:3])):  # the subject first, then the notice's heading
+        for kind, pattern in _HEADINGS:
+            if pattern.search(heading):
+                return kind
     return None
