@@ -27,8 +27,12 @@ def free_port() -> int:
     for _ in range(89):
         port = next(PORTS)
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the receiver will bind it
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     raise RuntimeError("no free port in 18310-18398")
 
 
@@ -42,7 +46,14 @@ def webhook_connector(*, port: int, secret: str | None = None, timeout: int = 5,
 
 @contextmanager
 def running_receiver(*, port: int, state: ReceiverState, handler=ReceiverHandler):
-    server = receiver_server(port=port, state=state, handler=handler)
+    for attempt in range(50):  # a socket of an earlier test may still be closing
+        try:
+            server = receiver_server(port=port, state=state, handler=handler)
+            break
+        except OSError:
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
