@@ -150,3 +150,11 @@ def test_requesting_more_units_than_left_shows_sold_out(octo, catalogue):
     response = octo.post("/availability", {"productId": "lunch", "optionId": "DEFAULT", "localDate": day.isoformat(),
                                            "units": [{"id": "ADULT", "quantity": 5}]})
     assert response.data[0]["status"] == "SOLD_OUT"
+
+
+def test_calendar_with_pricing_gives_prices_from(octo, catalogue):
+    day = catalogue.tomorrow.isoformat()
+    response = octo.post("/availability/calendar", {"productId": "cruise", "optionId": "DEFAULT", "localDateStart": day,
+                                                    "localDateEnd": day}, headers={"Octo-Capabilities": "octo/pricing"})
+    assert response.data[0]["pricingFrom"]["retail"] == 18000
+    assert {p["unitId"] for p in response.data[0]["unitPricingFrom"]} == {"ADULT", "CHILD"}

@@ -194,3 +194,12 @@ def test_list_by_local_date(octo, confirmed, catalogue):
 def test_list_without_any_filter_is_bad_request(octo, confirmed):
     response = octo.get("/bookings")
     assert (response.status_code, response.data["error"]) == (400, "BAD_REQUEST")
+
+
+def test_canary_without_the_partner_filter_another_reseller_would_see_the_booking(other_octo, confirmed, monkeypatch):
+    """Shows the isolation test can fail: a lookup by uuid alone hands the booking to anyone."""
+    from channels.octo import views
+
+    monkeypatch.setattr(views, "octo_booking", lambda partner, booking_uuid: Order.objects.filter(
+        channel="octo", external_reference=booking_uuid).first())
+    assert other_octo.get(f"/bookings/{confirmed['uuid']}").data["uuid"] == confirmed["uuid"]
