@@ -8,6 +8,7 @@ from intake.dispatch import sending
 from intake.dispatch.models import Delivery
 from intake.dispatch.receiver import ReceiverHandler, ReceiverState, received
 from intake.models import OutboxEvent
+from intake.services.departures import departure_close
 from tests.intake.dispatch_world import (
     FAST_RETRIES,
     assert_in_order_per_order,
@@ -146,3 +147,15 @@ def test_canary_without_the_ordering_guard_events_arrive_out_of_order(tmp_path, 
     records = _first_attempt_fails_then_all_deliver(tmp_path)
     with pytest.raises(AssertionError, match="out of order"):
         assert_in_order_per_order(records)
+
+
+def test_a_closed_departure_reaches_the_dispatch_system_with_its_orders(tmp_path):
+    port = free_port()
+    connector, secret = webhook_connector(port=port)
+    orders = orders_with_history(2)
+    with running_receiver(port=port, state=ReceiverState(secrets=[secret], out_dir=tmp_path)):
+        departure_close(departure_id=orders[1].departure_id, reason="high water", user="dana")
+        run_worker_for_events()
+    closed = [r["body"] for r in received(tmp_path) if r["body"]["type"] == "departure.closed"]
+    assert len(closed) == 1 and closed[0]["data"]["reason"] == "high water"
+    assert closed[0]["data"]["orders"] == [str(orders[1].uuid)]  # the first order was cancelled before
