@@ -4,6 +4,7 @@ A partner page on http://127.0.0.1:<port> embeds the widget; the form itself com
 from the live server on http://localhost:<port>: another site, as on the web.
 """
 
+import functools
 import os
 import threading
 import time
@@ -12,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connections
 from babel.dates import format_time
 
 from availability.selectors import availability_search
@@ -22,7 +24,7 @@ from tests.factories import make_departure
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-PARTNER_PORTS = (18751, 18752)  # this channel's test port range is 18750-18799
+PARTNER_PORTS = range(18751, 18800)  # this channel's test ports; the first free ones are taken
 
 pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian chromium at /usr/bin/chromium (CI installs it)"),
@@ -33,7 +35,7 @@ pytestmark = [
 class PartnerSite:
     """A partner's web server on 127.0.0.1 serving one page."""
 
-    def __init__(self, port: int):
+    def __init__(self, ports):
         site = self
         self.html = "<!doctype html><title>empty</title>"
 
@@ -49,8 +51,8 @@ class PartnerSite:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.origin = f"http://127.0.0.1:{port}"
+        self.server = _bind_first_free(ports, Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def embed(self, *, widget_url: str, token: str, product: str, lang: str = "en") -> None:
@@ -65,9 +67,19 @@ class PartnerSite:
         self.server.server_close()
 
 
+def _bind_first_free(ports, handler) -> ThreadingHTTPServer:
+    """Parallel runs (pytest-xdist, two checkouts) each get their own port of the range."""
+    for port in ports:
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            continue
+    raise RuntimeError(f"no free port in {ports}")
+
+
 @pytest.fixture
 def partner_sites():
-    sites = [PartnerSite(port) for port in PARTNER_PORTS]
+    sites = [PartnerSite(PARTNER_PORTS) for _ in range(2)]
     yield sites
     for site in sites:
         site.close()
@@ -86,6 +98,24 @@ def browser(monkeypatch):
         browser.close()
 
 
+def closing_connections(test):
+    """Close the database connection the test body opened while Playwright ran.
+
+    That connection lives in another context than the one pytest-django closes, and
+    PostgreSQL would refuse to drop the test database at the end of the session.
+    """
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return wrapper
+
+
+@closing_connections
 def test_guest_books_two_adults_through_the_widget_on_a_partner_page(live_server, browser, partner_sites):
     partner = partner_sites[0]
     world = make_form_world(origins=[partner.origin])
@@ -126,6 +156,7 @@ def test_guest_books_two_adults_through_the_widget_on_a_partner_page(live_server
     assert slot.vacancies == 8
 
 
+@closing_connections
 def test_a_page_not_on_the_allowed_list_cannot_frame_the_form(live_server, browser, partner_sites):
     allowed, foreign = partner_sites
     world = make_form_world(origins=[allowed.origin])
@@ -141,3 +172,4 @@ def test_a_page_not_on_the_allowed_list_cannot_frame_the_form(live_server, brows
     assert any(f.url.startswith("chrome-error:") for f in page.frames)  # the browser refused to show it
     assert page.frame_locator("iframe.tour-booking-form").locator("#booking").count() == 0
     page.close()
+
