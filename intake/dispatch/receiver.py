@@ -11,6 +11,7 @@ retries). Standard library only.
 import itertools
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -18,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from intake.dispatch.signing import SignatureError, signature_verify
+
+SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
 
 
 class ReceiverState:
@@ -78,6 +81,9 @@ class ReceiverHandler(BaseHTTPRequestHandler):
             msg_id = signature_verify(secrets=state.secrets, headers=self.headers, body=body, tolerance=state.tolerance)
         except SignatureError as exc:
             self._answer(401, {"error": str(exc)})
+            return
+        if not SAFE_ID.fullmatch(msg_id):  # it names a file: never let it name a path
+            self._answer(400, {"error": "webhook-id must be letters, digits, '_', '-' or '.'"})
             return
         try:
             message = json.loads(body)

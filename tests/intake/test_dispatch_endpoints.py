@@ -9,6 +9,7 @@ from intake.dispatch.models import Connector, Delivery
 from intake.dispatch.receiver import ReceiverState, received
 from intake.dispatch.services import deliveries_sweep
 from intake.dispatch.signing import SignatureError, headers_sign, signature_verify
+from intake.dispatch.transports import webhook_post
 from intake.events import AVAILABILITY_CHANGED, ORDER_CONFIRMED, ORDER_CREATED
 from intake.models import OutboxEvent
 from intake.services import submit
@@ -109,3 +110,12 @@ def test_fanout_for_a_late_event_also_creates_the_rows_of_earlier_events_of_its_
     latest = OutboxEvent.objects.filter(topic=ORDER_CONFIRMED).order_by("pk").first()
     deliveries_create(event_id=latest.pk)
     assert set(Delivery.objects.values_list("event__topic", flat=True)) == {ORDER_CREATED, ORDER_CONFIRMED}
+
+
+def test_the_reference_receiver_refuses_a_webhook_id_that_would_name_a_path(tmp_path):
+    secret = "whsec_" + "MDEyMzQ1Njc4OWFiY2RlZg=="
+    port = free_port()
+    with running_receiver(port=port, state=ReceiverState(secrets=[secret], out_dir=tmp_path / "in")):
+        outcome = webhook_post(url=f"http://127.0.0.1:{port}/", secrets=[secret], msg_id="../../etc/x", body=b"{}",
+                               timeout=5)
+    assert outcome.response["status"] == 400 and not list(tmp_path.rglob("x*"))
