@@ -74,6 +74,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "dotted": re.compile(
             r"(?<![\d.:,])(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.(?:\s?(?P<year>20\d\d|\d\d)\b)?(?!\d|:\d)"
         ),
+        "loose": re.compile(r"(?<![\d.:,/])(?P<day>\d{1,2})\.(?P<mon>\d{1,2})(?![\d.:,])"),
         "slashed": re.compile(r"(?<![\d/])(?P<day>\d{1,2})/(?P<mon>\d{1,2})/(?P<year>20\d\d|\d\d)\b"),
         "day_month": re.compile(
             rf"(?<![\d.])(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th|er|ème|º|-?го|-?е)?\s*(?:of\s+|de\s+)?{word}"
@@ -105,6 +106,10 @@ def _month_tables() -> tuple[dict[str, int], dict[str, int]]:
 
 def _english_months() -> set[str]:
     return set(_MONTH_KEYS) | {m[:3] for m in _MONTH_KEYS} | {"sept"}
+
+
+_LOOSE_CONTEXT = re.compile(r"(?:\b(?:am|den|dne|on|pe|la|ve|na|datum|date|data)|\bна|日期)\s*[:：]?\s*$",
+                            re.IGNORECASE)
 
 
 @dataclass
@@ -173,6 +178,12 @@ def find_dates(text: str, today: date, *, context_month: tuple[int, int] | None 
         for m in patterns[kind].finditer(text):
             year = int(m.group("year")) if m.group("year") else None
             add(m, int(m.group("mon")), int(m.group("day")), year, kind)
+    # "am 12.12 um 14:30": day.month without the final dot, only after a date word or a weekday
+    weekday_ends = {e for _, e, _ in weekday_mentions(text)}
+    for m in patterns["loose"].finditer(text):
+        before = text[max(0, m.start() - 12): m.start()]
+        if _LOOSE_CONTEXT.search(before) or any(0 <= m.start() - e <= 3 for e in weekday_ends):
+            add(m, int(m.group("mon")), int(m.group("day")), None, "dotted")
     safe_months, english_months = _month_tables()
     for kind, table in (("day_month", safe_months), ("month_day", english_months)):
         for m in patterns[kind].finditer(text):

@@ -114,3 +114,9 @@ def test_amounts_ages_and_addresses_are_not_times():
 def test_a_late_december_date_written_in_early_january_is_the_one_just_past():
     assert first_date("re our booking of 30. 12.", today=date(2027, 1, 3)) == date(2026, 12, 30)
     assert first_date("am 5. Januar", today=date(2026, 12, 28)) == date(2027, 1, 5)
+
+
+def test_day_dot_month_without_the_final_dot_after_a_date_word_or_weekday():
+    assert first_date("am 12.4 um 14:30") == date(2027, 4, 12)
+    assert first_date("Samstag 19.6 ab 17 Uhr") == date(2027, 6, 19)
+    assert find_dates("it takes 2.5 hours, EUR 12.50", MAIL_DAY) == []
