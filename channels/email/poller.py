@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from channels.email.ingest.imap import imap_connect, mailbox_fetch
 from channels.email.models import Mailbox
@@ -42,6 +42,7 @@ class MailboxWatcher(threading.Thread):
                 backoff = min(backoff * 2, 300)
             finally:
                 close_old_connections()
+        connection.close()  # this thread's own database connection
 
     def _wait(self, seconds: float) -> None:
         self.stop_event.wait(seconds)
@@ -97,3 +98,4 @@ def poll_forever(*, on_stored, stop: threading.Event, reload_seconds: float = RE
         stop.wait(reload_seconds)
     for watcher in watchers.values():
         watcher.join(timeout=5)
+    connection.close()
