@@ -1,5 +1,7 @@
 """Acting on an understood order: booked through the one door, once, or sent to review."""
 
+from datetime import timedelta
+
 import pytest
 
 from channels.email.ingest import message_store
@@ -145,3 +147,12 @@ def test_dispatchers_correction_is_kept_as_a_labelled_example(django_capture_on_
 def test_order_booked_as_read_is_no_labelled_example():
     message_process(message_id=_stored(scripted.order()).pk)
     assert not LabelledExample.objects.exists()
+
+
+def test_sweep_processes_stored_messages_nobody_picked_up():
+    from channels.email.sweep import email_sweep
+
+    message = _stored(scripted.order())
+    InboundMessage.objects.filter(pk=message.pk).update(received_at=message.received_at - timedelta(minutes=5))
+    assert email_sweep()["processed"] == 1
+    assert Order.objects.count() == 1
