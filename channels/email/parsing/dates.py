@@ -179,7 +179,8 @@ def find_dates(text: str, today: date, *, context_month: tuple[int, int] | None 
             year = int(m.group("year")) if m.group("year") else None
             add(m, int(m.group("mon")), int(m.group("day")), year, kind)
     # "am 12.12 um 14:30": day.month without the final dot, only after a date word or a weekday
-    weekday_ends = {e for _, e, _ in weekday_mentions(text)}
+    weekdays = weekday_mentions(text)
+    weekday_ends = {e for _, e, _ in weekdays}
     for m in patterns["loose"].finditer(text):
         before = text[max(0, m.start() - 12): m.start()]
         if _LOOSE_CONTEXT.search(before) or any(0 <= m.start() - e <= 3 for e in weekday_ends):
@@ -191,7 +192,6 @@ def find_dates(text: str, today: date, *, context_month: tuple[int, int] | None 
             if month:
                 add(m, month, int(m.group("day")), int(m.group("year")) if m.group("year") else None, "named")
     found.sort(key=lambda d: d.start)
-    weekdays = weekday_mentions(text)
     for m in patterns["ordinal"].finditer(text):
         if overlaps(m.start(), m.end()):
             continue
