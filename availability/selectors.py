@@ -129,7 +129,8 @@ def _prepared_cursor_class():
 
 
 def _departure_rows(option_id: int, start: datetime, end: datetime, now: datetime, departure_ids) -> list[tuple]:
-    """Rows (id, starts_at UTC, ends_at UTC, all_day, capacity, held, confirmed, status, stale seats)."""
+    """Rows (id, starts_at, ends_at, all_day, capacity, held, confirmed, status, stale seats),
+    times as integer microseconds since the epoch (UTC)."""
     ops = connection.ops
     params = [HoldStatus.HELD, ops.adapt_datetimefield_value(now), False, option_id,
               ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
@@ -139,28 +140,32 @@ def _departure_rows(option_id: int, start: datetime, end: datetime, now: datetim
             return []
         only = f" AND d.id IN ({', '.join(['%s'] * len(departure_ids))})"
         params += list(departure_ids)
-    if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if postgres:
         # Integer microseconds load several times faster than timestamptz text.
         sql = _DEPARTURES_SQL.format(starts="(EXTRACT(EPOCH FROM d.starts_at) * 1000000)::bigint",
                                      ends="(EXTRACT(EPOCH FROM d.ends_at) * 1000000)::bigint", only=only)
-        to_utc = _from_epoch_us
     else:
         sql = _DEPARTURES_SQL.format(starts="d.starts_at", ends="d.ends_at", only=only)
-        to_utc = _from_naive_utc
     with _search_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(r[0], to_utc(r[1]), to_utc(r[2]), bool(r[3]), *r[4:]) for r in rows]
+    if postgres:
+        return rows
+    return [(r[0], _epoch_us(r[1]), _epoch_us(r[2]), bool(r[3]), *r[4:]) for r in rows]
 
 
-def _from_epoch_us(value: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=value)
+_US = timedelta(microseconds=1)
+_US_PER_S = 1_000_000
 
 
-def _from_naive_utc(value) -> datetime:
+def _epoch_us(value) -> int:
+    """Microseconds since the epoch of an aware datetime, or of a naive/text one in UTC (SQLite)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _EPOCH) // _US
 
 
 def availability_search(
@@ -177,7 +182,8 @@ def availability_search(
     Two queries whatever the range: the option's product with its unit
     prices, and its departures (only the columns needed) with the seats of
     holds that expired but were not yet swept (an expired hold never blocks a
-    seat). Unknown option: Option.DoesNotExist.
+    seat). Unknown option: Option.DoesNotExist. Times are compared as integer
+    microseconds and turned into datetimes once per slot.
     """
     now = now or timezone.now()
     with _search_cursor() as cursor:
@@ -190,20 +196,22 @@ def availability_search(
     zone = ZoneInfo(tz_name)
     start = datetime.combine(date_from, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    horizon = now + timedelta(days=horizon_days)
-    cutoff = timedelta(minutes=cutoff_minutes)
+    now_us = _epoch_us(now)
+    horizon_us = now_us + horizon_days * 86_400 * _US_PER_S
+    cutoff_us = cutoff_minutes * 60 * _US_PER_S
+    at = datetime.fromtimestamp  # exact: a float of microseconds/1e6 rounds back to the same microsecond
     slots = []
-    for dep_id, starts_at, ends_at, all_day, capacity, held, confirmed, status, stale in _departure_rows(
+    for dep_id, starts_us, ends_us, all_day, capacity, held, confirmed, status, stale in _departure_rows(
         option_id, start, end, now, departure_ids
     ):
         vacancies = None if capacity is None else max(capacity - held - confirmed + (stale or 0), 0)
         # OPENING_HOURS: sales close at closing time, not at opening.
-        cutoff_at = (ends_at if all_day else starts_at) - cutoff
+        closes_us = (ends_us if all_day else starts_us) - cutoff_us
         slot_status = _status(
             open_=status == DepartureStatus.OPEN,
             capacity=capacity,
             vacancies=vacancies,
-            past_cutoff=now >= cutoff_at or starts_at > horizon,
+            past_cutoff=now_us >= closes_us or starts_us > horizon_us,
         )
         if quantity and vacancies is not None and slot_status != CLOSED and vacancies < quantity:
             slot_status = SOLD_OUT
@@ -211,13 +219,13 @@ def availability_search(
             Slot(
                 departure_id=dep_id,
                 option_id=option_id,
-                starts_at=starts_at.astimezone(zone),
-                ends_at=ends_at.astimezone(zone),
+                starts_at=at(starts_us / _US_PER_S, zone),
+                ends_at=at(ends_us / _US_PER_S, zone),
                 all_day=all_day,
                 status=slot_status,
                 vacancies=vacancies,
                 capacity=capacity,
-                cutoff_at=cutoff_at,
+                cutoff_at=at(closes_us / _US_PER_S, UTC),
                 prices=prices,
             )
         )
