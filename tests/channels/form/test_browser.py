@@ -6,6 +6,7 @@ from the live server on http://localhost:<port>: another site, as on the web.
 
 import functools
 import os
+import re
 import threading
 import time
 from datetime import timedelta
@@ -173,3 +174,33 @@ def test_a_page_not_on_the_allowed_list_cannot_frame_the_form(live_server, brows
     assert page.frame_locator("iframe.tour-booking-form").locator("#booking").count() == 0
     page.close()
 
+
+
+@closing_connections
+def test_sold_out_answer_offers_the_next_departure_and_books_it_in_czech(live_server, browser, partner_sites):
+    partner = partner_sites[0]
+    world = make_form_world(capacity=1, origins=[partner.origin])
+    later = make_departure(schedule=world.departure.schedule, capacity=10,
+                           starts_at=world.departure.starts_at + timedelta(days=1))
+    partner.embed(widget_url=f"{live_server.url}/static/form/widget.js", token=world.form_token.token,
+                  product=world.product.code, lang="cs")
+
+    page = browser.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(partner.origin + "/")
+    form = page.frame_locator("iframe.tour-booking-form")
+    form.get_by_role("radio", name=re.compile("volná místa: 1$")).check()
+    form.get_by_label("Dospělý").fill("2")
+    form.get_by_label("Jméno a příjmení").fill("Jana Nováková")
+    form.get_by_label("E-mail").fill("jana@example.com")
+    form.get_by_label("Telefon").fill("601 123 456")
+    form.get_by_role("button", name="Rezervovat").click()
+    form.get_by_role("alert").filter(has_text="vyprodán").wait_for()
+    form.locator("#departures[data-next] input[name=start]").first.check()  # the next departure with room
+    form.get_by_role("button", name="Rezervovat").click()
+    reference = form.locator("#order-reference").text_content()
+    page.close()
+
+    order = Order.objects.get(reference=reference)
+    assert (order.departure_id, order.language) == (later.pk, "cs")
+    assert {line.unit.code: line.quantity for line in order.lines.all()} == {"ADULT": 2}
