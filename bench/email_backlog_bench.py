@@ -85,6 +85,13 @@ def order_mail(n: int, day: date, rng: random.Random) -> tuple[bytes, str]:
     return message.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"), ref
 
 
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _prepare_database(url: str | None, var_dir: Path) -> str:
     if not url:
         return f"sqlite:///{var_dir / 'bench.sqlite3'}"
@@ -140,6 +147,7 @@ def main() -> int:
         append_seconds = time.perf_counter() - started
         client.logout()
         load_before = os.getloadavg()[0]
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         if args.workers:
             fetch, fetch_seconds = _fetch_with_workers(env, args.workers)
@@ -149,6 +157,7 @@ def main() -> int:
             fetch_seconds = time.perf_counter() - started
         process_seconds = time.perf_counter() - started
         load_after = os.getloadavg()[0]
+        cpu_seconds = _children_cpu() - cpu_before  # fetch_mail (inline mode) or fetch_mail + waited helpers
         check = manage(env, "shell", "-c", CHECK)
         result = json.loads(check.stdout.strip().splitlines()[-1])
         client = server.client(user)
@@ -165,7 +174,9 @@ def main() -> int:
         "fetch_seconds": round(fetch_seconds, 1),
         "fetch_and_process_seconds": round(process_seconds, 1),
         "load_average_before_after": [round(load_before, 1), round(load_after, 1)],
-        "messages_per_second": round(args.count / process_seconds, 1), "fetch_output": fetch.stdout.strip()[-500:],
+        "messages_per_second": round(args.count / process_seconds, 1),
+        "cpu_seconds_of_fetch_mail": round(cpu_seconds, 1),
+        "messages_per_cpu_second": round(args.count / cpu_seconds, 1) if cpu_seconds and not args.workers else None, "fetch_output": fetch.stdout.strip()[-500:],
         "fetch_errors": fetch.stderr.strip()[-2000:], "cpu": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(), **result,
     }
