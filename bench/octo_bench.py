@@ -135,8 +135,7 @@ def _gunicorn(args, env) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def _wrk(args, key: str, bodies: list[dict], connections: int) -> dict:
-    from channels.octo.demo import DEMO_KEY  # noqa: F401  (the key is passed in; import proves the module loads)
+def _wrk(args, key: str, bodies: list[dict], connections: int, server: subprocess.Popen) -> dict:
 
     lua = LUA % (",".join(json.dumps(json.dumps(b)) for b in bodies), key)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -144,10 +143,25 @@ def _wrk(args, key: str, bodies: list[dict], connections: int) -> dict:
     # Warm every worker's connection and caches before measuring.
     subprocess.run(["wrk", "-t2", f"-c{connections}", "-d3s", "-s", script.name, f"http://127.0.0.1:{args.port}"],
                    capture_output=True, check=True)
+    cpu_before = _worker_cpu_seconds(server)
     output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{args.duration}", "--latency", "-s", script.name,
                              f"http://127.0.0.1:{args.port}"], capture_output=True, text=True, check=True).stdout
+    cpu = _worker_cpu_seconds(server) - cpu_before
     os.unlink(script.name)
-    return _wrk_parse(output) | {"connections": connections}
+    result = _wrk_parse(output) | {"connections": connections}
+    result["app_cpu_ms_per_request"] = round(cpu * 1000 / max(result["requests"], 1), 3)
+    return result
+
+
+def _worker_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user + system) of gunicorn's workers so far: the app's own cost, whatever the machine's load."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def _ms(text: str) -> float:
@@ -215,8 +229,9 @@ def _booking_client(port: int, key: str, targets: list[dict], samples: list, fai
         samples.append(((reserved - started) * 1000, (done - reserved) * 1000, (done - started) * 1000))
 
 
-def _bookings(args, key: str, rng: random.Random) -> dict:
+def _bookings(args, key: str, rng: random.Random, server: subprocess.Popen) -> dict:
     targets = _booking_targets(args.bookings, rng)
+    cpu_before = _worker_cpu_seconds(server)
     samples, failures, threads = [], [], []
     per_client = [targets[i::args.booking_clients] for i in range(args.booking_clients)]
     started = time.perf_counter()
@@ -227,6 +242,7 @@ def _bookings(args, key: str, rng: random.Random) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = _worker_cpu_seconds(server) - cpu_before
 
     def pct(values):
         cut = statistics.quantiles(sorted(values), n=100, method="inclusive")
@@ -235,6 +251,7 @@ def _bookings(args, key: str, rng: random.Random) -> dict:
     return {
         "pairs": len(samples), "failures": len(failures), "clients": args.booking_clients,
         "pairs_per_s": round(len(samples) / elapsed, 1),
+        "app_cpu_ms_per_pair": round(cpu * 1000 / max(len(samples), 1), 2),
         "reserve": pct([s[0] for s in samples]), "confirm": pct([s[1] for s in samples]),
         "reserve_confirm": pct([s[2] for s in samples]),
         "first_failure": failures[0] if failures else None,
@@ -275,9 +292,9 @@ def main() -> None:
     try:
         runs = []
         for connections in [int(c) for c in args.connections.split(",")]:
-            runs.append({"span_days": 1, **_wrk(args, key, one_day, connections)})
-            runs.append({"span_days": 30, **_wrk(args, key, thirty_days, connections)})
-        bookings = _bookings(args, key, rng)
+            runs.append({"span_days": 1, **_wrk(args, key, one_day, connections, server)})
+            runs.append({"span_days": 30, **_wrk(args, key, thirty_days, connections, server)})
+        bookings = _bookings(args, key, rng, server)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -292,14 +309,16 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=2, default=str))
     print(f"departures: {dataset['departures_total']}   gunicorn: {args.workers} x {args.worker_class}   "
           f"load average before/after: {load_before} / {report['environment']['load_average_after']}")
-    print(f"{'POST /availability':<24}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    print(f"{'POST /availability':<24}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
+          f"{'app CPU ms/req':>16}")
     for run in runs:
         label = f"{run['span_days']} day(s)"
         print(f"{label:<24}{run['connections']:>6}{run['requests_per_s']:>10.0f}{run['p50_ms']:>9.2f}"
-              f"{run['p90_ms']:>9.2f}{run['p99_ms']:>9.2f}{run['non_2xx']:>9}")
+              f"{run['p90_ms']:>9.2f}{run['p99_ms']:>9.2f}{run['non_2xx']:>9}{run['app_cpu_ms_per_request']:>16.2f}")
     b = bookings
     print(f"reserve+confirm: {b['pairs']} pairs, {b['clients']} clients, {b['pairs_per_s']}/s, "
-          f"p50 {b['reserve_confirm']['p50_ms']} ms, p99 {b['reserve_confirm']['p99_ms']} ms, failures {b['failures']}")
+          f"p50 {b['reserve_confirm']['p50_ms']} ms, p99 {b['reserve_confirm']['p99_ms']} ms, failures {b['failures']}, "
+          f"app CPU {b['app_cpu_ms_per_pair']} ms/pair")
     print(f"written to {out}")
 
 
