@@ -1,8 +1,10 @@
 """Canonical orders shown as OCTO Booking objects."""
 
+from zoneinfo import ZoneInfo
+
 from django.utils import timezone
 
-from availability.selectors import slot_for_option_departure
+from availability.selectors import availability_search
 from channels.octo.context import OctoContext
 from channels.octo.mapping import contact_data
 from channels.octo.pricing import pricing
@@ -46,12 +48,19 @@ def _unit_prices(order: Order) -> dict[str, tuple[int, str]]:
     return {line.unit.code: (line.unit_price_minor, line.currency) for line in order.lines.select_related("unit")}
 
 
+def _slot(order: Order):
+    """The booking's departure as its option sees it now (two queries: the order already knows its local day)."""
+    if not (order.option_id and order.departure_id and order.starts_at and order.product):
+        return None
+    day = order.starts_at.astimezone(ZoneInfo(order.product.timezone)).date()
+    slots = availability_search(option_id=order.option_id, date_from=day, date_to=day, departure_ids=[order.departure_id])
+    return slots[0] if slots else None
+
+
 def booking_wire(order: Order, *, ctx: OctoContext) -> Booking:
     status = booking_status(order)
     data = order.channel_data or {}
-    slot = None
-    if order.option_id and order.departure_id:
-        slot = slot_for_option_departure(option_id=order.option_id, departure_id=order.departure_id)
+    slot = _slot(order)
     availability = slot_wire(slot, ctx=ctx, max_units=order.option.max_units) if slot else None
     prices = _unit_prices(order) if ctx.pricing else {}
     items = []
