@@ -2,23 +2,19 @@
 
 Seat counts are read-only here: only availability.services write them, and
 the departure form saves through departure_capacity_set() instead of
-Model.save(), which would write back the counts it read. Orders live in
-intake; they are looked up lazily (apps.get_model) so availability never
-imports intake at import time.
+Model.save(), which would write back the counts it read. The orders on a
+departure, its manifest and closing it (which flags orders) belong to intake:
+intake/admin_departures.py extends this admin with them, so availability
+imports Django only.
 """
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
 
 from availability.errors import CapacityBelowSold
 from availability.models import Departure, DepartureStatus, Hold, Option, Product, Resource, Schedule, Unit
 from availability.services import departure_capacity_set, departure_reopen, schedule_generate_departures
-
-LIVE_ORDER_STATUSES = ("held", "confirmed", "needs_review")
 
 
 class OptionInline(admin.TabularInline):
@@ -96,10 +92,10 @@ class DepartureAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     search_fields = ("resource__code", "schedule__code")
     readonly_fields = ("schedule", "resource", "starts_at", "ends_at", "all_day", "held", "confirmed", "vacancies",
-                       "status", "closed_reason", "manifest_link", "orders_on_board")
+                       "status", "closed_reason")
     fields = ("schedule", "resource", "starts_at", "ends_at", "all_day", "capacity", "held", "confirmed", "vacancies",
-              "status", "closed_reason", "manifest_link", "orders_on_board")
-    actions = ["close_departures", "reopen_departures"]
+              "status", "closed_reason")
+    actions = ["reopen_departures"]
 
     def has_add_permission(self, request):
         return False  # departures come from schedules
@@ -118,46 +114,6 @@ class DepartureAdmin(admin.ModelAdmin):
                 departure_capacity_set(departure_id=obj.pk, capacity=form.cleaned_data["capacity"])
             except CapacityBelowSold as exc:
                 self.message_user(request, f"Capacity not changed: {exc.message}.", messages.ERROR)
-
-    @admin.display(description="manifest")
-    def manifest_link(self, departure):
-        try:
-            url = reverse("admin:intake_order_manifest", args=[departure.pk])
-        except NoReverseMatch:
-            return "-"
-        return format_html('<a href="{}">passenger manifest</a>', url)
-
-    @admin.display(description="orders on this departure")
-    def orders_on_board(self, departure):
-        order_model = apps.get_model("intake", "Order")
-        orders = (order_model.objects.filter(departure_id=departure.pk)
-                  .select_related("partner", "hold").order_by("status", "created_at"))
-        rows = [(self._order_url(order), order.reference, order.status, order.channel,
-                 order.partner.code if order.partner_id else "-", order.hold.quantity if order.hold_id else "-",
-                 order.contact_name or "-") for order in orders]
-        if not rows:
-            return "no orders"
-        body = format_html_join("", "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
-                                "<td>{}</td><td>{}</td></tr>", rows)
-        return format_html("<table><thead><tr><th>order</th><th>status</th><th>channel</th><th>partner</th>"
-                           "<th>seats</th><th>contact</th></tr></thead><tbody>{}</tbody></table>", body)
-
-    @staticmethod
-    def _order_url(order) -> str:
-        try:
-            return reverse("admin:intake_order_change", args=[order.pk])
-        except NoReverseMatch:
-            return "#"
-
-    @admin.action(description="Close selected departures (flags their orders for dispatchers)")
-    def close_departures(self, request, queryset):
-        from intake.services.departures import departure_close  # intake sits above availability: import late
-
-        reason = request.POST.get("reason", "").strip() or "closed in the admin"
-        flagged = 0
-        for pk in queryset.filter(status=DepartureStatus.OPEN).values_list("pk", flat=True):
-            flagged += departure_close(departure_id=pk, reason=reason, user=request.user.get_username())
-        self.message_user(request, f"Closed; {flagged} orders flagged for review.", messages.WARNING)
 
     @admin.action(description="Reopen selected departures for sale")
     def reopen_departures(self, request, queryset):

@@ -1,10 +1,8 @@
-"""django-q2 tasks of availability: one-line wrappers around the services, registered as periodic.
+"""django-q2 tasks of availability: one-line wrappers around the services.
 
-The registry lives in intake.periodic (a plain list of names, no models), so
-`manage.py install_schedules` finds these tasks like every other room's.
+availability imports Django only, so intake/tasks.py registers these as
+periodic tasks (intake may import availability; not the other way round).
 """
-
-from intake.periodic import register
 
 
 def schedules_generate_all_task() -> int:
@@ -17,8 +15,3 @@ def departure_holds_expire_task() -> int:
     from availability.services import departure_holds_expire
 
     return departure_holds_expire()
-
-
-register(name="availability.schedules_generate_all", func="availability.tasks.schedules_generate_all_task",
-         minutes=24 * 60)
-register(name="availability.departure_holds_expire", func="availability.tasks.departure_holds_expire_task", minutes=1)

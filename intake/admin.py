@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from availability.models import Departure, Product
 from intake import events
 from intake.dispatch.desk import views
 from intake.dispatch.models import Delivery, FileDropConnector, WebhookConnector, WebhookSecret
@@ -226,19 +225,4 @@ class RawSourceAdmin(ReadOnlyAdmin):
     exclude = ("body",)
 
 
-if not admin.site.is_registered(Product):
-    @admin.register(Product)
-    class ProductAdmin(admin.ModelAdmin):
-        list_display = ("code", "active", "timezone", "currency")
-        search_fields = ("code",)
-
-if not admin.site.is_registered(Departure):
-    @admin.register(Departure)
-    class DepartureAdmin(ReadOnlyAdmin):
-        list_display = ("starts_at", "resource", "capacity", "held", "confirmed", "status", "manifest")
-        list_filter = ("status", "resource")
-        date_hierarchy = "starts_at"
-
-        @admin.display(description="manifest")
-        def manifest(self, departure):
-            return format_html('<a href="{}">manifest</a>', _desk_url("intake_order_manifest", departure.pk))
+from intake import admin_departures  # noqa: E402,F401  (registers the departure desk admin)

@@ -35,3 +35,7 @@ def orders_expire_holds_task() -> int:
 
 register(name="intake.orders_expire_holds", func="intake.tasks.orders_expire_holds_task", minutes=1)
 register(name="intake.deliveries_sweep", func="intake.tasks.deliveries_sweep_task", minutes=1)
+# availability's own periodic tasks (availability may not import intake).
+register(name="availability.schedules_generate_all", func="availability.tasks.schedules_generate_all_task",
+         minutes=24 * 60)
+register(name="availability.departure_holds_expire", func="availability.tasks.departure_holds_expire_task", minutes=1)
