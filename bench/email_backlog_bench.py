@@ -140,7 +140,8 @@ def main() -> int:
         started = time.perf_counter()
         batch = []
         for n in range(args.count):
-            batch.append(order_mail(n, first + timedelta(days=n % args.days), rng)[0])
+            # n // 4: every wording (and so the lunch cruise, one departure a day) cycles through all days
+            batch.append(order_mail(n, first + timedelta(days=(n // 4) % args.days), rng)[0])
             if len(batch) == 200 or n == args.count - 1:
                 client.multiappend("INBOX", batch)
                 batch = []
