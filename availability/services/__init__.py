@@ -3,6 +3,7 @@
 from availability.services.schedules import schedule_generate_departures, schedules_generate_all
 from availability.services.seats import (
     departure_capacity_set,
+    departure_book,
     departure_close,
     departure_hold,
     departure_holds_expire,
@@ -15,6 +16,7 @@ from availability.services.seats import (
 
 __all__ = [
     "departure_capacity_set",
+    "departure_book",
     "departure_close",
     "departure_hold",
     "departure_holds_expire",

@@ -23,13 +23,13 @@ from availability.errors import (
 from availability.models import Departure, DepartureStatus, Hold, HoldStatus
 
 
-def _seats_take(*, departure_id: int, quantity: int) -> bool:
-    """Add `quantity` to held if it fits; True when the row was updated."""
+def _seats_take(*, departure_id: int, quantity: int, field: str = "held") -> bool:
+    """Add `quantity` to `field` (held or confirmed) if it fits; True when the row was updated."""
     fits = Q(capacity__isnull=True) | Q(capacity__gte=F("held") + F("confirmed") + quantity)
     updated = (
         Departure.objects.filter(pk=departure_id, status=DepartureStatus.OPEN)
         .filter(fits)
-        .update(held=F("held") + quantity)
+        .update(**{field: F(field) + quantity})
     )
     return updated == 1
 
@@ -86,23 +86,37 @@ def departure_hold(
     test_mode: bool = False,
 ) -> Hold:
     """Hold `quantity` seats; raises SoldOut or DepartureClosed. ttl=None holds until released."""
+    now = timezone.now()
+    return _hold_take(departure_id=departure_id, quantity=quantity, status=HoldStatus.HELD, now=now,
+                      expires_at=now + ttl if ttl is not None else None, reference=reference, test_mode=test_mode)
+
+
+def departure_book(*, departure_id: int, quantity: int, reference: str = "", test_mode: bool = False) -> Hold:
+    """Take seats straight into confirmed (a booking with no hold step): one conditional UPDATE."""
+    return _hold_take(departure_id=departure_id, quantity=quantity, status=HoldStatus.CONFIRMED,
+                      now=timezone.now(), expires_at=None, reference=reference, test_mode=test_mode)
+
+
+def _hold_take(*, departure_id: int, quantity: int, status: str, now: datetime, expires_at: datetime | None,
+               reference: str, test_mode: bool) -> Hold:
     if quantity <= 0:
         raise InvalidHoldState("a hold needs at least one seat", quantity=quantity)
-    now = timezone.now()
+    field = "held" if status == HoldStatus.HELD else "confirmed"
     with transaction.atomic():
         if test_mode:
             departure_holds_expire(departure_id=departure_id, now=now)
             _check_fits_without_taking(departure_id, quantity)
-        elif not _seats_take(departure_id=departure_id, quantity=quantity):
+        elif not _seats_take(departure_id=departure_id, quantity=quantity, field=field):
             # Lazy expiry: this departure's expired holds are swept when they stand in the way
             # (not on every hold: that cost three round trips per booking).
             departure_holds_expire(departure_id=departure_id, now=now)
-            if not _seats_take(departure_id=departure_id, quantity=quantity):
+            if not _seats_take(departure_id=departure_id, quantity=quantity, field=field):
                 _refuse(departure_id, quantity)
         return Hold.objects.create(
             departure_id=departure_id,
             quantity=quantity,
-            expires_at=now + ttl if ttl is not None else None,
+            status=status,
+            expires_at=expires_at,
             reference=reference[:200],
             test_mode=test_mode,
         )

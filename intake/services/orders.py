@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from availability.errors import DepartureClosed, SoldOut
-from availability.services import departure_hold, hold_confirm
+from availability.services import departure_book, departure_hold
 from intake import events
 from intake.canonical import order_document
 from intake.drafts import OrderDraft
@@ -98,8 +98,7 @@ def _submit_new(*, draft: OrderDraft, hold_ttl: timedelta | None, review_on_prob
         if review_reason is not None:
             raise review_reason
         resolved = draft_resolve(draft=draft)
-        with transaction.atomic():  # savepoint: a refused hold leaves nothing behind
-            hold = _take_seats(resolved=resolved, draft=draft, hold_ttl=hold_ttl)
+        hold = _take_seats(resolved=resolved, draft=draft, hold_ttl=hold_ttl)  # a refusal writes no seats
     except IntakeError as problem:
         if not (review_on_problem and problem.reviewable):
             raise
@@ -110,20 +109,19 @@ def _submit_new(*, draft: OrderDraft, hold_ttl: timedelta | None, review_on_prob
 
 
 def _take_seats(*, resolved: ResolvedOrder, draft: OrderDraft, hold_ttl: timedelta | None):
+    seats = dict(
+        departure_id=resolved.slot.departure_id,
+        quantity=resolved.seats,
+        reference=f"{draft.channel}:{draft.external_reference or ''}",
+        test_mode=draft.test_mode,
+    )
     try:
-        hold = departure_hold(
-            departure_id=resolved.slot.departure_id,
-            quantity=resolved.seats,
-            ttl=hold_ttl,
-            reference=f"{draft.channel}:{draft.external_reference or ''}",
-            test_mode=draft.test_mode,
-        )
+        # No hold step for a direct booking: seats go straight to confirmed.
+        hold = departure_book(**seats) if hold_ttl is None else departure_hold(ttl=hold_ttl, **seats)
     except SoldOut as exc:
         raise OverCapacity(str(exc), departure_id=exc.departure_id, vacancies=exc.vacancies, requested=resolved.seats)
     except DepartureClosed as exc:
         raise DepartureNotBookable(str(exc), departure_id=resolved.slot.departure_id)
-    if hold_ttl is None:
-        hold = hold_confirm(hold_id=hold.pk)
     return hold
 
 
@@ -168,20 +166,23 @@ def _order_create(*, draft: OrderDraft, resolved: ResolvedOrder, hold, hold_ttl:
         confirmed_at=now if confirmed else None,
         **_order_fields(draft=draft, resolved=resolved),
     )
-    order_lines_write(order=order, lines=resolved.lines)
+    order_lines_write(order=order, lines=resolved.lines, new=True)
     actor = actor_for(draft)
-    audit_record(actor=actor, action="order.created", order=order, departure=order.departure, data={"status": order.status})
-    events.publish(topic=events.ORDER_CREATED, order=order, payload=order_document(order))
+    audit_record(actor=actor, action="order.created", order=order, departure=resolved.slot.departure_id,
+                 data={"status": order.status})
+    document = order_document(order)  # one document for both events: nothing changes in between
+    events.publish(topic=events.ORDER_CREATED, order=order, payload=document)
     if confirmed:
-        events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=order_document(order))
+        events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=document)
     events.publish(
         topic=events.AVAILABILITY_CHANGED, departure_id=order.departure_id, payload={"departure_id": order.departure_id}
     )
     return order
 
 
-def order_lines_write(*, order: Order, lines) -> None:
-    order.lines.all().delete()
+def order_lines_write(*, order: Order, lines, new: bool = False) -> None:
+    if not new:
+        order.lines.all().delete()
     OrderLine.objects.bulk_create(
         OrderLine(order=order, unit=unit, quantity=count, unit_price_minor=unit.price_minor, currency=unit.currency)
         for unit, count in lines

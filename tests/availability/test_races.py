@@ -206,8 +206,8 @@ def test_releases_racing_the_sweep_give_each_expired_hold_back_once():
 def test_without_the_guard_the_check_constraint_still_refuses_overselling(monkeypatch):
     """Defence in depth: an unconditional `held = held + n` hits seats_within_capacity, never oversells."""
 
-    def unguarded_take(*, departure_id: int, quantity: int) -> bool:
-        return Departure.objects.filter(pk=departure_id).update(held=F("held") + quantity) == 1
+    def unguarded_take(*, departure_id: int, quantity: int, field: str = "held") -> bool:
+        return Departure.objects.filter(pk=departure_id).update(**{field: F(field) + quantity}) == 1
 
     monkeypatch.setattr(seats, "_seats_take", unguarded_take)
     _, _, departure = make_bookable(capacity=10)
@@ -231,12 +231,12 @@ def test_canary_the_race_check_catches_a_read_then_write_seat_take(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serializes writing transactions; a read-then-write cannot interleave there")
 
-    def read_then_write_take(*, departure_id: int, quantity: int) -> bool:
+    def read_then_write_take(*, departure_id: int, quantity: int, field: str = "held") -> bool:
         departure = Departure.objects.get(pk=departure_id)
         if departure.capacity is not None and departure.held + departure.confirmed + quantity > departure.capacity:
             return False
         time.sleep(0.2)
-        Departure.objects.filter(pk=departure_id).update(held=departure.held + quantity)
+        Departure.objects.filter(pk=departure_id).update(**{field: getattr(departure, field) + quantity})
         return True
 
     monkeypatch.setattr(seats, "_seats_take", read_then_write_take)
