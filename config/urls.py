@@ -1,9 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from channels.octo.responses import not_found as octo_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("octo/", include("channels.octo.urls")),
+    re_path(r"^octo$", octo_not_found, {"path": ""}),  # the bare base URL: JSON, never an HTML 404
     path("api/v1/", include("channels.api.urls")),
     path("form/", include("channels.form.urls")),
     path("", include("channels.form.landing")),
