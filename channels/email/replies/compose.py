@@ -18,7 +18,14 @@ from channels.email.replies.policy import reply_address, reply_blocker
 from intake.models import OperatorProfile, Order, Partner
 
 LANGUAGES = ("cs", "de", "ro", "uk", "zh", "en")
-DATE_FORMAT = "EEEE d MMMM y, HH:mm"
+DATE_FORMATS = {  # how each language writes a day and a time (Babel patterns)
+    "cs": "EEEE d. MMMM y, HH:mm",
+    "de": "EEEE, d. MMMM y, HH:mm",
+    "ro": "EEEE, d MMMM y, HH:mm",
+    "uk": "EEEE, d MMMM y, HH:mm",
+    "zh": "y年M月d日 EEEE HH:mm",
+    "en": "EEEE d MMMM y, HH:mm",
+}
 
 
 def reply_language(interpretation, partner: Partner | None) -> str:
@@ -40,7 +47,8 @@ def _when(value, language: str, zone: str = "") -> str:
     if zone:
         moment = moment.astimezone(ZoneInfo(zone))
     try:
-        return format_datetime(moment, DATE_FORMAT, tzinfo=moment.tzinfo, locale=language)
+        return format_datetime(moment, DATE_FORMATS.get(language, DATE_FORMATS["en"]), tzinfo=moment.tzinfo,
+                               locale=language)
     except Exception:  # an unknown locale never blocks a reply
         return moment.strftime("%Y-%m-%d %H:%M")
 
@@ -56,11 +64,14 @@ def _product_title(code: str | None, language: str, cache: dict) -> str:
 
 def _order_view(order: Order, language: str, cache: dict) -> dict:
     lines = [f"{line.quantity} × {line.unit.title(language)}" for line in order.lines.select_related("unit")]
+    product_code = order.product.code if order.product_id else order.draft.get("product_code")
     if not lines:  # a needs_review order has no lines yet: show what was asked
-        units = {u.code: u for u in Unit.objects.filter(product=order.product)} if order.product_id else {}
+        units = {}
+        for unit in Unit.objects.filter(product__code=product_code):
+            units.setdefault(unit.type, unit)
+            units[unit.code] = unit
         lines = [f"{n} × {units[k].title(language) if k in units else k}"
                  for k, n in (order.draft.get("participants") or {}).items()]
-    product_code = order.product.code if order.product_id else order.draft.get("product_code")
     option = order.option.title(language) if order.option_id and order.option.code != "DEFAULT" else ""
     start = order.starts_at or order.draft.get("start")
     zone = order.product.timezone if order.product_id else ""
