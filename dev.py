@@ -52,11 +52,14 @@ def up() -> int:
     procs = {
         "web": [str(PY), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         "worker": [str(PY), "manage.py", "qcluster"],
+        # Stands in for the operator's dispatch system: forwarded orders land in var/dispatch-inbox/.
+        "dispatch receiver": [str(PY), "manage.py", "dispatch_receiver", "--demo"],
     }
     if (ROOT / "channels/email/management/commands/mail_poller.py").exists():
         procs["mail poller"] = [str(PY), "manage.py", "mail_poller"]
     running = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in procs.items()}
     print(f"\n  web:    http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/admin/)")
+    print("  forwarded orders arrive in var/dispatch-inbox/ (demo dispatch receiver on 127.0.0.1:8001)")
     print("  running: " + ", ".join(running) + "   (Ctrl-C stops all)\n", flush=True)
     try:
         while all(p.poll() is None for p in running.values()):
