@@ -39,6 +39,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from http_harness import gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
+
 PRODUCTS = ("river-cruise-50", "lunch-cruise", "sunset-sail", "river-museum")
 LUA = """
 local paths = {%s}
@@ -105,24 +107,11 @@ def _load() -> dict:
 
 
 def _gunicorn(args, env) -> subprocess.Popen:
-    command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", str(args.workers), "--bind",
-               f"127.0.0.1:{args.port}", "--log-level", "warning", "--keep-alive", "5"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=1)
-            connection.request("GET", "/api/v1/schema")
-            connection.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
+    return gunicorn_start(port=args.port, workers=args.workers, env=env, probe_path="/api/v1/schema", extra_args=())
 
 
 def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 3)
+    return wrk_ms(text)
 
 
 def _wrk(args, key: str, paths: list[str]) -> dict:

@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from http_harness import gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
+
 TARGET_P99_MS = 20.0
 TARGET_RPS = 500.0
 TARGET_BOOKING_P99_MS = 50.0
@@ -119,20 +121,7 @@ def _queries(rng: random.Random, span_days: int, count: int = 400) -> list[dict]
 
 
 def _gunicorn(args, env) -> subprocess.Popen:
-    command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", str(args.workers), "--bind",
-               f"127.0.0.1:{args.port}", "--worker-class", args.worker_class, "--threads", str(args.threads),
-               "--log-level", "warning", "--keep-alive", "5"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=1)
-            connection.request("GET", "/octo/capabilities")
-            connection.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
+    return gunicorn_start(port=args.port, workers=args.workers, env=env, probe_path="/octo/capabilities", extra_args=("--worker-class", args.worker_class, "--threads", str(args.threads)))
 
 
 def _wrk(args, key: str, bodies: list[dict], connections: int, server: subprocess.Popen) -> dict:
@@ -165,8 +154,7 @@ def _worker_cpu_seconds(server: subprocess.Popen) -> float:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 3)
+    return wrk_ms(text)
 
 
 def _wrk_parse(output: str) -> dict:
