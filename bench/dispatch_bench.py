@@ -28,10 +28,11 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import bench_database  # noqa: E402  (bench/ is on sys.path)
 
 TARGET_P95_S = 2.0
 
@@ -49,21 +50,9 @@ def _args() -> argparse.Namespace:
 
 
 def _database_prepare(args) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL server (the benchmark is for PostgreSQL)")
-    os.environ.setdefault("VAR_DIR", "/tmp/dispatch-bench-var")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["Q_SYNC"] = "0"
     os.environ["Q_WORKERS"] = str(args.workers)
-    Path(os.environ["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
-    parts = urlsplit(url)
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + args.db_name))
-    import psycopg
-
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{args.db_name}"')
+    bench_database(name=args.db_name, var_dir="/tmp/dispatch-bench-var")
 
 
 def _process(*command: str, env: dict) -> subprocess.Popen:

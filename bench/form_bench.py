@@ -33,12 +33,12 @@ import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from http_harness import gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
+from harness import bench_database, gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
 
 PRODUCTS = ("river-cruise-50", "lunch-cruise", "sunset-sail", "river-museum")
 LUA = """
@@ -64,20 +64,7 @@ def _args() -> argparse.Namespace:
 
 
 def _database_prepare(args) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL server (the benchmark is for PostgreSQL)")
-    os.environ.setdefault("VAR_DIR", "/tmp/form-bench-var")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    Path(os.environ["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
-    parts = urlsplit(url)
-    import psycopg
-
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{args.db_name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + args.db_name))
-    return os.environ["DATABASE_URL"]
+    return bench_database(name=args.db_name, var_dir="/tmp/form-bench-var")
 
 
 def _load() -> dict:

@@ -31,13 +31,12 @@ import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_harness import gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
+from harness import bench_database, gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
 
 TARGET_P99_MS = 20.0
 TARGET_RPS = 500.0
@@ -74,22 +73,7 @@ def _args() -> argparse.Namespace:
 
 
 def _database_prepare(args) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL server (the benchmark is for PostgreSQL)")
-    os.environ.setdefault("VAR_DIR", "/tmp/octo-bench-var")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    Path(os.environ["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
-    parts = urlsplit(url)
-    bench_url = urlunsplit(parts._replace(path="/" + args.db_name))
-    os.environ["DATABASE_URL"] = bench_url
-    if not args.reuse:
-        import psycopg
-
-        with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{args.db_name}"')
-    return bench_url
+    return bench_database(name=args.db_name, var_dir="/tmp/octo-bench-var", recreate=not args.reuse)
 
 
 def _load(args) -> dict:

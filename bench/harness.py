@@ -1,12 +1,34 @@
-"""What the HTTP benchmarks share: a gunicorn server on loopback and wrk's time format."""
+"""What the benchmarks share: a throw-away PostgreSQL database, gunicorn on loopback, wrk's time format."""
 
 import http.client
+import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_database(*, name: str, var_dir: str, recreate: bool = True) -> str:
+    """Point this process at database `name` on DATABASE_URL's server (dropped and created anew); returns its URL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must name a PostgreSQL server (the benchmark is for PostgreSQL)")
+    os.environ.setdefault("VAR_DIR", var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    Path(os.environ["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    parts = urlsplit(url)
+    if recreate:
+        import psycopg
+
+        with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
+    return os.environ["DATABASE_URL"]
 
 
 def gunicorn_start(*, port: int, workers: int, env: dict, probe_path: str, extra_args: tuple = ()) -> subprocess.Popen:
