@@ -121,6 +121,34 @@ def order_amend(*, order_id: int, changes: OrderChanges, actor: str) -> Order:
 
 def _apply(order: Order, changes: OrderChanges, actor: str) -> None:
     before = order_document(order)
+    if any(value is not None for value in (changes.product_code, changes.option_code, changes.start,
+                                           changes.participants)):
+        _apply_booking(order, changes)
+    if changes.contact is not None:
+        for field in ("name", "email", "phone", "country"):
+            value = getattr(changes.contact, field)
+            if value:
+                setattr(order, f"contact_{field}", value)
+        if changes.contact.language:
+            order.language = changes.contact.language
+    if changes.notes is not None:
+        order.notes = changes.notes
+    if changes.reseller_reference is not None:
+        order.reseller_reference = changes.reseller_reference
+    if changes.channel_data is not None:
+        order.channel_data = {**order.channel_data, **changes.channel_data}
+    order.save()
+    audit_record(
+        actor=actor,
+        action="order.amended",
+        order=order,
+        departure=order.departure_id,
+        data={"before": before, "changes": changes.model_dump(mode="json", exclude_none=True)},
+    )
+
+
+def _apply_booking(order: Order, changes: OrderChanges) -> None:
+    """Product, option, start or participants: re-check the rules and move the seats, all or nothing."""
     product_code = changes.product_code or order.product.code
     option_code = changes.option_code or (order.option.code if not changes.product_code else None)
     option = option_resolve(product_code=product_code, option_code=option_code)
@@ -154,27 +182,6 @@ def _apply(order: Order, changes: OrderChanges, actor: str) -> None:
     order.option = option
     order_lines_write(order=order, lines=lines)
     order.total_minor = sum(unit.price_minor * count for unit, count in lines)
-    if changes.contact is not None:
-        for field in ("name", "email", "phone", "country"):
-            value = getattr(changes.contact, field)
-            if value:
-                setattr(order, f"contact_{field}", value)
-        if changes.contact.language:
-            order.language = changes.contact.language
-    if changes.notes is not None:
-        order.notes = changes.notes
-    if changes.reseller_reference is not None:
-        order.reseller_reference = changes.reseller_reference
-    if changes.channel_data is not None:
-        order.channel_data = {**order.channel_data, **changes.channel_data}
-    order.save()
-    audit_record(
-        actor=actor,
-        action="order.amended",
-        order=order,
-        departure=order.departure,
-        data={"before": before, "changes": changes.model_dump(mode="json", exclude_none=True)},
-    )
 
 
 def order_cancel(*, order_id: int, actor: str, reason: str = "", enforce_cutoff: bool = True) -> Order:
