@@ -5,7 +5,15 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from channels.email.mailbox_secret import secret_encrypt
-from channels.email.models import EmailOrder, InboundMessage, LabelledExample, Mailbox, OutgoingReply
+from channels.email.label_templates import LabelTemplateError, label_rules_check, label_template_save
+from channels.email.models import (
+    EmailOrder,
+    InboundMessage,
+    LabelledExample,
+    Mailbox,
+    OutgoingReply,
+    PartnerLabelTemplate,
+)
 from channels.email.rendering import mail_text
 
 
@@ -131,3 +139,33 @@ class LabelledExampleAdmin(admin.ModelAdmin):
         rows = [(k, obj.machine_draft.get(k), obj.corrected_draft.get(k)) for k in keys
                 if obj.machine_draft.get(k) != obj.corrected_draft.get(k) and k not in ("raw_source_id",)]
         return format_html_join("\n", "<div><b>{}</b>: {} → {}</div>", rows) or "-"
+
+
+class LabelTemplateForm(forms.ModelForm):
+    class Meta:
+        model = PartnerLabelTemplate
+        fields = ["partner", "rules", "note"]
+
+    def clean_rules(self):
+        try:
+            return label_rules_check(self.cleaned_data["rules"])
+        except LabelTemplateError as exc:
+            raise forms.ValidationError(str(exc))
+
+
+@admin.register(PartnerLabelTemplate)
+class PartnerLabelTemplateAdmin(admin.ModelAdmin):
+    """Saving never edits a version: it adds the next one and makes it the active one."""
+
+    form = LabelTemplateForm
+    list_display = ("partner", "version", "active", "note", "created_by", "created_at")
+    list_filter = ("active", "partner")
+    readonly_fields = ("version", "active", "created_by", "created_at")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # older versions explain mail read under them
+
+    def save_model(self, request, obj, form, change):
+        saved = label_template_save(partner_id=form.cleaned_data["partner"].pk, rules=form.cleaned_data["rules"],
+                                    note=form.cleaned_data.get("note", ""), user=request.user.get_username())
+        obj.pk, obj.version = saved.pk, saved.version

@@ -154,3 +154,27 @@ class LabelledExample(models.Model):
 
     def __str__(self) -> str:
         return f"example from {self.raw_source_id} ({self.order_id})"
+
+
+class PartnerLabelTemplate(models.Model):
+    """A partner's own labels for a fixed layout ({"date": ["Svc day"], ...}), versioned.
+
+    The newest active version refines the generic extractor for that partner.
+    Versions are never edited in place: a change is a new version, so the mail
+    read under an older one can still be explained.
+    """
+
+    partner = models.ForeignKey("intake.Partner", on_delete=models.CASCADE, related_name="label_templates")
+    version = models.PositiveIntegerField()
+    active = models.BooleanField(default=True)
+    rules = models.JSONField(help_text='field -> labels, e.g. {"date": ["Svc day"], "reference": ["Vch"]}')
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner", "-version"]
+        constraints = [models.UniqueConstraint(fields=["partner", "version"], name="one_label_template_version")]
+
+    def __str__(self) -> str:
+        return f"{self.partner.code} v{self.version}"

@@ -97,7 +97,7 @@ def _label_templates() -> dict[str, dict[str, list[str]]]:
     `version` (int), `active` (bool) and `rules` ({"field": ["Label", ...]}). Without it: none.
     """
     try:
-        from channels.email.models import PartnerLabelTemplate  # type: ignore[attr-defined]
+        from channels.email.models import PartnerLabelTemplate
     except ImportError:
         return {}
     rules: dict[str, dict[str, list[str]]] = {}
