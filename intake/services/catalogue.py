@@ -91,7 +91,8 @@ def catalogue_export() -> dict:
     data["products"] = [_product_dump(p) for p in Product.objects.prefetch_related("options", "units")]
     data["schedules"] = [{
         "code": s.code, "resource": s.resource.code,
-        "options": [f"{o.product.code}/{o.code}" for o in s.options.select_related("product")],
+        "options": [f"{o.product.code}/{o.code}" for o in s.options.select_related("product").order_by(
+            "product__sort_order", "product__code", "sort_order", "code")],
         "times": s.start_times, "closing_time": s.closing_time or None, "weekdays": s.weekdays, "months": s.months,
         "valid_from": s.valid_from.isoformat() if s.valid_from else None,
         "valid_to": s.valid_to.isoformat() if s.valid_to else None, "capacity": s.capacity,
@@ -103,7 +104,7 @@ def catalogue_export() -> dict:
         "product_mapping": [{
             "external_id": m.external_id, "external_option_id": m.external_option_id, "external_name": m.external_name,
             "product": m.option.product.code, "option": m.option.code,
-        } for m in p.product_mappings.select_related("option__product")],
+        } for m in p.product_mappings.select_related("option__product").order_by("external_id", "external_option_id")],
     } for p in Partner.objects.order_by("code")]
     return data
 
