@@ -1,6 +1,7 @@
 """OCTO supplier endpoints: each validates its wire format, calls one selector or service, renders the result."""
 
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from availability.selectors import availability_search
@@ -183,16 +184,26 @@ def _raw(request, ctx: OctoContext, action: str, key: str = "") -> int:
     return raw.pk
 
 
-def _done(raw_id: int, error: Exception | None = None) -> None:
-    raw_source_mark(raw_source_id=raw_id, status="failed" if error else "processed", error=str(error or ""))
+@contextmanager
+def _raw_kept(request, ctx: OctoContext, action: str, key: str = ""):
+    """Store the body before reading it; then mark it processed, or failed with the OCTO error answered.
+
+    A crash leaves it `received`, so it can still be found and replayed.
+    """
+    raw_id = _raw(request, ctx, action, key)
+    try:
+        yield raw_id
+    except OctoError as error:
+        raw_source_mark(raw_source_id=raw_id, status="failed", error=str(error))
+        raise
+    raw_source_mark(raw_source_id=raw_id, status="processed")
 
 
 @octo_endpoint("GET", "POST")
 def bookings(request, ctx: OctoContext):
     if request.method == "GET":
         return booking_list(request, ctx)
-    raw_id = _raw(request, ctx, "reserve")
-    try:
+    with _raw_kept(request, ctx, "reserve") as raw_id:
         body = parse_body(request, BookingReservationBody)
         uuid = mapping.booking_uuid(body.uuid)
         echo = {"productId": body.productId, "optionId": body.optionId, "availabilityId": body.availabilityId, "uuid": uuid}
@@ -204,10 +215,6 @@ def bookings(request, ctx: OctoContext):
             result = order_submit(draft=draft, hold_ttl=mapping.hold_ttl(body.expirationMinutes), review_on_problem=False)
         except IntakeError as exc:
             raise octo_error_for(exc, echo=echo) from exc
-    except OctoError as error:
-        _done(raw_id, error)
-        raise
-    _done(raw_id)
     return booking_wire(result.order, ctx=ctx).wire()
 
 
@@ -237,8 +244,7 @@ def booking(request, ctx: OctoContext, booking_uuid: str):
     order = _own_booking(ctx, booking_uuid)
     if request.method == "GET":
         return booking_wire(order, ctx=ctx).wire()
-    raw_id = _raw(request, ctx, "update", order.external_reference)
-    try:
+    with _raw_kept(request, ctx, "update", order.external_reference):
         body = parse_body(request, BookingUpdateBody)
         echo = {"productId": body.productId, "optionId": body.optionId, "availabilityId": body.availabilityId, "uuid": booking_uuid}
         if booking_status(order) not in ("ON_HOLD", "CONFIRMED"):
@@ -258,10 +264,6 @@ def booking(request, ctx: OctoContext, booking_uuid: str):
                 order = order_extend_hold(order_id=order.pk, ttl=mapping.hold_ttl(body.expirationMinutes), actor=ctx.actor)
         except IntakeError as exc:
             raise octo_error_for(exc, echo=echo) from exc
-    except OctoError as error:
-        _done(raw_id, error)
-        raise
-    _done(raw_id)
     return booking_wire(_refreshed(order), ctx=ctx).wire()
 
 
@@ -272,8 +274,7 @@ def _refreshed(order: Order) -> Order:
 @octo_endpoint("POST")
 def booking_confirm(request, ctx: OctoContext, booking_uuid: str):
     order = _own_booking(ctx, booking_uuid)
-    raw_id = _raw(request, ctx, "confirm", order.external_reference)
-    try:
+    with _raw_kept(request, ctx, "confirm", order.external_reference):
         body = parse_body(request, BookingConfirmationBody)
         status = booking_status(order)
         if status == "EXPIRED":
@@ -288,10 +289,6 @@ def booking_confirm(request, ctx: OctoContext, booking_uuid: str):
                 order = order_confirm(order_id=order.pk, actor=ctx.actor, changes=changes)
             except IntakeError as exc:
                 raise octo_error_for(exc, echo={"uuid": booking_uuid}) from exc
-    except OctoError as error:
-        _done(raw_id, error)
-        raise
-    _done(raw_id)
     return booking_wire(_refreshed(order), ctx=ctx).wire()
 
 
@@ -314,8 +311,7 @@ def booking_extend(request, ctx: OctoContext, booking_uuid: str):
 @octo_endpoint("POST")
 def booking_cancel(request, ctx: OctoContext, booking_uuid: str):
     order = _own_booking(ctx, booking_uuid)
-    raw_id = _raw(request, ctx, "cancel", order.external_reference)
-    try:
+    with _raw_kept(request, ctx, "cancel", order.external_reference):
         body = parse_body(request, BookingCancellationBody)
         if booking_status(order) == "EXPIRED":
             raise OctoError("UNPROCESSABLE_ENTITY", "The hold has already expired")
@@ -323,10 +319,6 @@ def booking_cancel(request, ctx: OctoContext, booking_uuid: str):
             order = order_cancel(order_id=order.pk, actor=ctx.actor, reason=body.reason or "")
         except IntakeError as exc:
             raise octo_error_for(exc, echo={"uuid": booking_uuid}) from exc
-    except OctoError as error:
-        _done(raw_id, error)
-        raise
-    _done(raw_id)
     return booking_wire(_refreshed(order), ctx=ctx).wire()
 
 
