@@ -21,6 +21,8 @@ from availability.errors import (
     SoldOut,
 )
 from availability.models import Departure, DepartureStatus, Hold, HoldStatus
+from availability.services import seats_combined
+from availability.services.seats_combined import SEATS_FIT
 
 
 # The two seat-count UPDATEs run on every booking; written as SQL they cost a
@@ -35,8 +37,7 @@ def _seats_take(*, departure_id: int, quantity: int, field: str = "held") -> boo
         raise ValueError(f"not a seat count: {field!r}")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_DEPARTURE_TABLE} SET {field} = {field} + %s WHERE id = %s AND status = %s "
-            "AND (capacity IS NULL OR capacity >= held + confirmed + %s)",
+            f"UPDATE {_DEPARTURE_TABLE} SET {field} = {field} + %s WHERE id = %s AND {SEATS_FIT}",
             [quantity, departure_id, DepartureStatus.OPEN, quantity],
         )
         return cursor.rowcount == 1
@@ -113,6 +114,12 @@ def _hold_take(*, departure_id: int, quantity: int, status: str, now: datetime, 
                reference: str, test_mode: bool) -> Hold:
     if quantity <= 0:
         raise InvalidHoldState("a hold needs at least one seat", quantity=quantity)
+    reference = reference[:200]
+    if not test_mode and seats_combined.available():
+        hold = seats_combined.hold_take(departure_id=departure_id, quantity=quantity, status=status, now=now,
+                                        expires_at=expires_at, reference=reference)
+        if hold is not None:
+            return hold
     field = "held" if status == HoldStatus.HELD else "confirmed"
     with transaction.atomic():
         if test_mode:
@@ -129,7 +136,7 @@ def _hold_take(*, departure_id: int, quantity: int, status: str, now: datetime, 
             quantity=quantity,
             status=status,
             expires_at=expires_at,
-            reference=reference[:200],
+            reference=reference,
             test_mode=test_mode,
         )
 
@@ -183,6 +190,10 @@ def _hold_confirm_if_alive(hold: Hold, *, now: datetime) -> bool:
 
 def hold_confirm(*, hold_id) -> Hold:
     """Turn held seats into confirmed ones. Confirming twice is harmless."""
+    if seats_combined.available():
+        hold = seats_combined.hold_confirm(hold_id=hold_id, now=timezone.now())
+        if hold is not None:
+            return hold
     with transaction.atomic():
         hold = _get(hold_id)
         if hold.status == HoldStatus.CONFIRMED:

@@ -23,6 +23,7 @@ from availability.services import (
     hold_confirm,
     hold_release,
     seats,
+    seats_combined,
 )
 from intake.models import OrderStatus
 from intake.services import orders_expire_holds, submit
@@ -32,6 +33,21 @@ from tests.factories import make_bookable, make_departure, make_draft, make_part
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLIENTS = 32
+
+
+def pytest_generate_tests(metafunc):
+    """On PostgreSQL every race runs twice: with the one-statement hold and confirm, and with the
+    separate statements (the only ones on SQLite, and the fallback on PostgreSQL)."""
+    if "seat_statements" in metafunc.fixturenames:
+        both = connection.vendor == "postgresql" and not metafunc.definition.get_closest_marker("separate_statements")
+        metafunc.parametrize("seat_statements", ["combined", "separate"] if both else ["separate"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def seat_statements(request, monkeypatch):
+    if request.param == "separate":
+        monkeypatch.setattr(seats_combined, "available", lambda: False)
+    return request.param
 
 
 def _fill(departure_id: int, seats_taken: int) -> None:
@@ -203,13 +219,20 @@ def test_releases_racing_the_sweep_give_each_expired_hold_back_once():
     assert_seats_match_holds(departure_id=departure.pk, sold_seats=0)
 
 
-def test_without_the_guard_the_check_constraint_still_refuses_overselling(monkeypatch):
-    """Defence in depth: an unconditional `held = held + n` hits seats_within_capacity, never oversells."""
+def test_without_the_guard_the_check_constraint_still_refuses_overselling(seat_statements, monkeypatch):
+    """Defence in depth: an unconditional `held = held + n` hits seats_within_capacity, never oversells.
+
+    It also shows the guard is what the race tests rest on: without it the losers get an
+    IntegrityError instead of SoldOut, which test_last_8_seats_go_to_exactly_8_of_32_clients refuses.
+    """
 
     def unguarded_take(*, departure_id: int, quantity: int, field: str = "held") -> bool:
         return Departure.objects.filter(pk=departure_id).update(**{field: F(field) + quantity}) == 1
 
-    monkeypatch.setattr(seats, "_seats_take", unguarded_take)
+    if seat_statements == "combined":
+        monkeypatch.setattr(seats_combined, "SEATS_FIT", "status = %s AND %s > 0")
+    else:
+        monkeypatch.setattr(seats, "_seats_take", unguarded_take)
     _, _, departure = make_bookable(capacity=10)
     results = run_in_parallel(CLIENTS, _hold_one(departure.pk))
     assert sum(isinstance(r, Hold) for r in results) == 10
@@ -218,6 +241,7 @@ def test_without_the_guard_the_check_constraint_still_refuses_overselling(monkey
 
 
 @pytest.mark.postgres_only
+@pytest.mark.separate_statements  # it swaps a step of the separate statements; the combined take cannot read-then-write
 def test_canary_the_race_check_catches_a_read_then_write_seat_take(monkeypatch):
     """Swap the conditional UPDATE for a read-then-write: the race check must fail.
 

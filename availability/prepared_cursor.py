@@ -1,0 +1,47 @@
+"""A cursor whose statements PostgreSQL prepares once per connection.
+
+Used by the hottest statements only (the availability search, the one-statement
+hold and confirm): for them planning cost more than running. Django turns
+psycopg's statement preparation off for the connection (prepare_threshold
+None, for the sake of poolers); this cursor turns it on only while it runs its
+own statement, so no other query changes behaviour. It is still wrapped by
+Django (query logging, transactions). A pooler in front of PostgreSQL must
+support prepared statements (pgbouncer >= 1.21 does). Parameters are bound on
+the server, so SQL that leaves a parameter's type open must cast it.
+"""
+
+from django.db import connection
+
+_PreparedCursor = None
+
+
+def prepared_cursor():
+    """Django's cursor on other databases; on PostgreSQL (psycopg 3) a preparing one."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if not is_psycopg3:
+        return connection.cursor()
+    connection.ensure_connection()
+    return connection._prepare_cursor(_cursor_class()(connection.connection))
+
+
+def _cursor_class():
+    global _PreparedCursor
+    if _PreparedCursor is None:
+        import psycopg
+
+        class PreparedCursor(psycopg.Cursor):
+            def execute(self, query, params=None, *, prepare=True, binary=None):
+                conn = self.connection
+                saved = conn.prepare_threshold
+                if saved is None:
+                    conn.prepare_threshold = 1_000_000  # only explicit prepare=True prepares
+                try:
+                    return super().execute(query, params, prepare=prepare, binary=binary)
+                finally:
+                    conn.prepare_threshold = saved
+
+        _PreparedCursor = PreparedCursor
+    return _PreparedCursor
