@@ -45,17 +45,6 @@ class Slot:
         return self.status in (AVAILABLE, LIMITED, FREESALE)
 
 
-def _status(*, open_: bool, capacity: int | None, vacancies: int | None, past_cutoff: bool) -> str:
-    if not open_ or past_cutoff:
-        return CLOSED
-    if capacity is None:
-        return FREESALE
-    if vacancies <= 0:
-        return SOLD_OUT
-    # OCTO: LIMITED when less than half is left.
-    return LIMITED if vacancies * 2 < capacity else AVAILABLE
-
-
 def option_unit_prices(*, product_id: int) -> tuple[UnitPrice, ...]:
     return tuple(
         UnitPrice(u["id"], u["code"], u["type"], u["price_minor"], u["currency"])
@@ -128,7 +117,7 @@ def _prepared_cursor_class():
     return _PreparedCursor
 
 
-def _departure_rows(option_id: int, start: datetime, end: datetime, now: datetime, departure_ids) -> list[tuple]:
+def _departure_rows(cursor, option_id: int, start: datetime, end: datetime, now: datetime, departure_ids) -> list[tuple]:
     """Rows (id, starts_at, ends_at, all_day, capacity, held, confirmed, status, stale seats),
     times as integer microseconds since the epoch (UTC)."""
     ops = connection.ops
@@ -147,9 +136,8 @@ def _departure_rows(option_id: int, start: datetime, end: datetime, now: datetim
                                      ends="(EXTRACT(EPOCH FROM d.ends_at) * 1000000)::bigint", only=only)
     else:
         sql = _DEPARTURES_SQL.format(starts="d.starts_at", ends="d.ends_at", only=only)
-    with _search_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
     if postgres:
         return rows
     return [(r[0], _epoch_us(r[1]), _epoch_us(r[2]), bool(r[3]), *r[4:]) for r in rows]
@@ -168,6 +156,80 @@ def _epoch_us(value) -> int:
     return (value - _EPOCH) // _US
 
 
+@dataclass(frozen=True)
+class SlotRows:
+    """The slots of one option as plain tuples, for a channel that renders many at once.
+
+    Each row is (departure_id, starts_us, ends_us, all_day, status, vacancies,
+    capacity, cutoff_us): the same facts as a Slot, with the three times as
+    integer microseconds since the epoch (UTC). `zone` is the product's
+    timezone, in which starts_us and ends_us are shown. Building a Slot's
+    datetimes costs more than everything else a search does, so a channel
+    that turns the times straight into text (OCTO's 30-day availability)
+    reads these rows; everyone else calls availability_search.
+    """
+
+    option_id: int
+    zone: ZoneInfo
+    prices: tuple[UnitPrice, ...]
+    rows: list[tuple]
+
+
+def availability_rows(
+    *,
+    option_id: int,
+    date_from: date,
+    date_to: date,
+    quantity: int = 0,
+    departure_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> SlotRows:
+    """Slots of one option whose local start date lies in [date_from, date_to], as SlotRows.
+
+    Two queries whatever the range: the option's product with its unit
+    prices, and its departures (only the columns needed) with the seats of
+    holds that expired but were not yet swept (an expired hold never blocks a
+    seat). Unknown option: Option.DoesNotExist. Times are compared as integer
+    microseconds.
+    """
+    now = now or timezone.now()
+    with _search_cursor() as cursor:
+        cursor.execute(_PRODUCT_SQL, [option_id])
+        product_rows = cursor.fetchall()
+        if not product_rows:
+            raise Option.DoesNotExist(f"Option matching query does not exist: {option_id}")
+        tz_name, cutoff_minutes, horizon_days = product_rows[0][:3]
+        zone = ZoneInfo(tz_name)
+        start = datetime.combine(date_from, datetime.min.time(), tzinfo=zone)
+        end = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+        departures = _departure_rows(cursor, option_id, start, end, now, departure_ids)
+    prices = tuple(UnitPrice(*row[3:]) for row in product_rows if row[3] is not None)
+    now_us = _epoch_us(now)
+    horizon_us = now_us + horizon_days * 86_400 * _US_PER_S
+    cutoff_us = cutoff_minutes * 60 * _US_PER_S
+    open_ = DepartureStatus.OPEN.value
+    rows = []
+    for dep_id, starts_us, ends_us, all_day, capacity, held, confirmed, status, stale in departures:
+        # OPENING_HOURS: sales close at closing time, not at opening.
+        closes_us = (ends_us if all_day else starts_us) - cutoff_us
+        if capacity is None:
+            vacancies = None
+            slot_status = FREESALE
+        else:
+            vacancies = capacity - held - confirmed + (stale or 0)
+            if vacancies < 0:
+                vacancies = 0
+            if vacancies <= 0 or (quantity and vacancies < quantity):
+                slot_status = SOLD_OUT
+            else:
+                # OCTO: LIMITED when less than half is left.
+                slot_status = LIMITED if vacancies * 2 < capacity else AVAILABLE
+        if status != open_ or now_us >= closes_us or starts_us > horizon_us:
+            slot_status = CLOSED
+        rows.append((dep_id, starts_us, ends_us, all_day, slot_status, vacancies, capacity, closes_us))
+    return SlotRows(option_id=option_id, zone=zone, prices=prices, rows=rows)
+
+
 def availability_search(
     *,
     option_id: int,
@@ -177,59 +239,26 @@ def availability_search(
     departure_ids: list[int] | None = None,
     now: datetime | None = None,
 ) -> list[Slot]:
-    """Slots of one option whose local start date lies in [date_from, date_to].
-
-    Two queries whatever the range: the option's product with its unit
-    prices, and its departures (only the columns needed) with the seats of
-    holds that expired but were not yet swept (an expired hold never blocks a
-    seat). Unknown option: Option.DoesNotExist. Times are compared as integer
-    microseconds and turned into datetimes once per slot.
-    """
-    now = now or timezone.now()
-    with _search_cursor() as cursor:
-        cursor.execute(_PRODUCT_SQL, [option_id])
-        product_rows = cursor.fetchall()
-    if not product_rows:
-        raise Option.DoesNotExist(f"Option matching query does not exist: {option_id}")
-    tz_name, cutoff_minutes, horizon_days = product_rows[0][:3]
-    prices = tuple(UnitPrice(*row[3:]) for row in product_rows if row[3] is not None)
-    zone = ZoneInfo(tz_name)
-    start = datetime.combine(date_from, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    now_us = _epoch_us(now)
-    horizon_us = now_us + horizon_days * 86_400 * _US_PER_S
-    cutoff_us = cutoff_minutes * 60 * _US_PER_S
+    """Slots of one option whose local start date lies in [date_from, date_to] (see availability_rows)."""
+    found = availability_rows(option_id=option_id, date_from=date_from, date_to=date_to, quantity=quantity,
+                              departure_ids=departure_ids, now=now)
+    zone, prices = found.zone, found.prices
     at = datetime.fromtimestamp  # exact: a float of microseconds/1e6 rounds back to the same microsecond
-    slots = []
-    for dep_id, starts_us, ends_us, all_day, capacity, held, confirmed, status, stale in _departure_rows(
-        option_id, start, end, now, departure_ids
-    ):
-        vacancies = None if capacity is None else max(capacity - held - confirmed + (stale or 0), 0)
-        # OPENING_HOURS: sales close at closing time, not at opening.
-        closes_us = (ends_us if all_day else starts_us) - cutoff_us
-        slot_status = _status(
-            open_=status == DepartureStatus.OPEN,
-            capacity=capacity,
+    return [
+        Slot(
+            departure_id=dep_id,
+            option_id=option_id,
+            starts_at=at(starts_us / _US_PER_S, zone),
+            ends_at=at(ends_us / _US_PER_S, zone),
+            all_day=all_day,
+            status=status,
             vacancies=vacancies,
-            past_cutoff=now_us >= closes_us or starts_us > horizon_us,
+            capacity=capacity,
+            cutoff_at=at(cutoff_us / _US_PER_S, UTC),
+            prices=prices,
         )
-        if quantity and vacancies is not None and slot_status != CLOSED and vacancies < quantity:
-            slot_status = SOLD_OUT
-        slots.append(
-            Slot(
-                departure_id=dep_id,
-                option_id=option_id,
-                starts_at=at(starts_us / _US_PER_S, zone),
-                ends_at=at(ends_us / _US_PER_S, zone),
-                all_day=all_day,
-                status=slot_status,
-                vacancies=vacancies,
-                capacity=capacity,
-                cutoff_at=at(closes_us / _US_PER_S, UTC),
-                prices=prices,
-            )
-        )
-    return slots
+        for dep_id, starts_us, ends_us, all_day, status, vacancies, capacity, cutoff_us in found.rows
+    ]
 
 
 def slot_for_option_at(*, option_id: int, starts_at: datetime) -> Slot | None:

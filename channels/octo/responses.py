@@ -4,7 +4,7 @@ import json
 import logging
 from functools import wraps
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel, ValidationError
 
@@ -21,8 +21,20 @@ def error_response(error: OctoError, request=None) -> JsonResponse:
     return response
 
 
-def render(ctx: OctoContext, data, request) -> JsonResponse:
-    response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+class JsonText:
+    """A response body a renderer wrote as JSON text itself (see slots.SlotRowsJson); sent as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def render(ctx: OctoContext, data, request) -> HttpResponse:
+    if isinstance(data, JsonText):
+        response = HttpResponse(data.text, content_type="application/json")
+    else:
+        response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
     response["Octo-Capabilities"] = ", ".join(ctx.capabilities)
     if ctx.content:
         response["Content-Language"] = ctx.content_language or "en"

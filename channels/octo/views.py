@@ -4,13 +4,13 @@ from contextlib import contextmanager
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from availability.selectors import availability_search
+from availability.selectors import availability_rows, availability_search
 from channels.octo import mapping
 from channels.octo.bookings import booking_status, booking_wire
 from channels.octo.context import CHANNEL, SUPPORTED_CAPABILITIES, OctoContext
 from channels.octo.errors import OctoError, octo_error_for
 from channels.octo.products import product_wire
-from channels.octo.responses import octo_endpoint, parse_body
+from channels.octo.responses import JsonText, octo_endpoint, parse_body
 from channels.octo.schemas import (
     AvailabilityCalendarBody,
     AvailabilityCheckBody,
@@ -33,7 +33,7 @@ from channels.octo.selectors import (
     octo_product_unit_codes,
     octo_products,
 )
-from channels.octo.slots import SlotWire, calendar_wire, parse_availability_id
+from channels.octo.slots import SlotRowsJson, calendar_wire, epoch_us, parse_availability_id
 from channels.octo.webhooks import octo_webhook_create, octo_webhook_delete, octo_webhooks
 from intake.errors import IntakeError
 from intake.models import Order, OrderStatus
@@ -141,7 +141,7 @@ def availability_check(request, ctx: OctoContext):
         zone = ZoneInfo(option.product.timezone)
         days = [start.astimezone(zone).date() for start in starts]
         first, last = _range(min(days), max(days))
-        wanted = {start.timestamp() for start in starts}
+        wanted = {epoch_us(start) for start in starts}
     elif body.localDate is not None:
         if body.localDateStart is not None or body.localDateEnd is not None:
             raise OctoError("BAD_REQUEST", "Send localDate or localDateStart/localDateEnd, not both")
@@ -151,11 +151,8 @@ def availability_check(request, ctx: OctoContext):
             raise OctoError("BAD_REQUEST", "Send localDate, localDateStart and localDateEnd, or availabilityIds")
         first, last = _range(_date(body.localDateStart, "localDateStart"), _date(body.localDateEnd, "localDateEnd"))
     units = _unit_quantities(body.units, octo_product_unit_codes(product=option.product)) if body.units else {}
-    slots = availability_search(option_id=option.pk, date_from=first, date_to=last, quantity=sum(units.values()))
-    if wanted is not None:
-        slots = [slot for slot in slots if slot.starts_at.timestamp() in wanted]
-    render_slot = SlotWire(ctx=ctx, max_units=option.max_units, units=units)
-    return [render_slot(slot) for slot in slots]
+    found = availability_rows(option_id=option.pk, date_from=first, date_to=last, quantity=sum(units.values()))
+    return JsonText(SlotRowsJson(ctx=ctx, max_units=option.max_units, units=units)(found, only_starts=wanted))
 
 
 # --- bookings -----------------------------------------------------------------------------------------------
