@@ -1,21 +1,19 @@
 """The registry through which order and availability changes flow outward.
 
 A service that changes an order calls `publish()` inside its transaction: the
-outbox row commits with the change or not at all. After commit, subscribers
-are told the event id; they must only enqueue work (a django-q2 task), never
-call the network themselves. A periodic sweep covers a crash between commit
-and notification. Channels subscribe in their AppConfig.ready(); intake and
+outbox row commits with the change or not at all, and that is all the request
+does. The outbox relay (intake/outbox_relay.py: the `outbox_relay` command,
+and a step of the every-minute delivery sweep) then tells each subscriber of
+the event's topic its id, outside the request. Subscribers must only enqueue
+work or write rows (never call the network) and must be idempotent: an event
+may be handed to them more than once (a retry after another subscriber
+failed). Channels subscribe in their AppConfig.ready(); intake and
 availability never import a channel.
 """
 
-import logging
 from collections.abc import Callable
 
-from django.db import transaction
-
 from intake.models import OutboxEvent
-
-log = logging.getLogger(__name__)
 
 ORDER_CREATED = "order.created"
 ORDER_CONFIRMED = "order.confirmed"
@@ -42,14 +40,5 @@ def subscribers(topic: str) -> list[Subscriber]:
 
 
 def publish(*, topic: str, payload: dict, order=None, departure_id: int | None = None) -> OutboxEvent:
-    event = OutboxEvent.objects.create(topic=topic, order=order, departure_id=departure_id, payload=payload)
-    transaction.on_commit(lambda: _notify(topic, event.pk))
-    return event
-
-
-def _notify(topic: str, event_id: int) -> None:
-    for handler in subscribers(topic):
-        try:
-            handler(event_id)
-        except Exception:  # a broken subscriber must not break the request; the sweep retries
-            log.exception("outbox subscriber %r failed for event %s", handler, event_id)
+    """Write the event in the caller's transaction; the outbox relay hands it to the subscribers after commit."""
+    return OutboxEvent.objects.create(topic=topic, order=order, departure_id=departure_id, payload=payload)

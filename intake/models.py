@@ -234,7 +234,7 @@ class AuditEvent(models.Model):
 
 
 class OutboxEvent(models.Model):
-    """An event written in the same transaction as the change; delivered after commit."""
+    """An event written in the same transaction as the change; the outbox relay hands it on after commit."""
 
     id = models.BigAutoField(primary_key=True)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -243,10 +243,20 @@ class OutboxEvent(models.Model):
     departure = models.ForeignKey(Departure, null=True, blank=True, on_delete=models.SET_NULL)
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once every subscriber has run for the event (intake/outbox_relay.py); null = still to relay.
+    relayed_at = models.DateTimeField(null=True, blank=True)
+    # A subscriber raised: how often, when to try again, and the last error.
+    relay_failures = models.PositiveIntegerField(default=0)
+    relay_retry_at = models.DateTimeField(null=True, blank=True)
+    relay_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["order", "id"], name="outbox_order_seq")]
+        indexes = [
+            models.Index(fields=["order", "id"], name="outbox_order_seq"),
+            # Only the few events still to relay are in it: the relay's scan stays small however long the outbox.
+            models.Index(fields=["id"], name="outbox_unrelayed", condition=Q(relayed_at__isnull=True)),
+        ]
 
 
 class OperatorProfile(models.Model):
@@ -272,7 +282,6 @@ class OperatorProfile(models.Model):
 from intake.dispatch.models import (  # noqa: E402,F401
     Connector,
     Delivery,
-    FanoutMark,
     FileDropConnector,
     WebhookConnector,
     WebhookSecret,

@@ -1,16 +1,13 @@
 """From outbox events to delivery rows: which connectors get which events.
 
-Runs after commit (the subscriber) and again in the sweep (catch-up for
-events whose subscriber never ran: a crash between commit and notification).
-The unique (connector, event) constraint makes both paths idempotent.
+Runs in the outbox relay (intake/outbox_relay.py), after the event committed,
+possibly more than once for one event (a retry, two relays): the unique
+(connector, event) constraint makes that idempotent.
 """
 
-from datetime import timedelta
-
-from django.db import transaction
 from django.utils import timezone
 
-from intake.dispatch.models import Connector, Delivery, FanoutMark
+from intake.dispatch.models import Connector, Delivery
 from intake.events import AVAILABILITY_CHANGED
 from intake.models import OutboxEvent
 
@@ -33,13 +30,6 @@ def _rows(connectors: list[Connector], events: list[OutboxEvent], partner_of: di
     ]
 
 
-def _partners(events: list[OutboxEvent]) -> dict[int, int | None]:
-    from intake.models import Order
-
-    ids = {e.order_id for e in events if e.order_id}
-    return dict(Order.objects.filter(pk__in=ids).values_list("pk", "partner_id")) if ids else {}
-
-
 def deliveries_create(*, event_id: int, now=None) -> int:
     """Delivery rows for one event (and any earlier event of its order still missing one); returns how many connectors want it."""
     now = now or timezone.now()
@@ -59,35 +49,3 @@ def deliveries_create(*, event_id: int, now=None) -> int:
     Delivery.objects.bulk_create(_rows(wanting, events, {event.order_id: partner_id}, now), ignore_conflicts=True)
     return len(wanting)
 
-
-def fanout_catch_up(*, now=None, settle: timedelta = timedelta(minutes=5), batch: int = 5000) -> int:
-    """Create missing delivery rows for recent events; returns how many events were looked at.
-
-    Events are scanned from a mark. The mark only moves past events older than
-    `settle`: a transaction still open may commit an event with a lower id later.
-    """
-    now = now or timezone.now()
-    mark = FanoutMark.objects.order_by("pk").first() or FanoutMark.objects.create(last_event_id=_initial_mark())
-    events = list(OutboxEvent.objects.filter(pk__gt=mark.last_event_id).order_by("pk")[:batch])
-    if not events:
-        return 0
-    connectors = list(Connector.objects.filter(active=True))
-    if connectors:
-        rows = _rows(connectors, events, _partners(events), now)
-        if rows:
-            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    settled = [e.pk for e in events if e.created_at <= now - settle]
-    if settled:
-        with transaction.atomic():
-            FanoutMark.objects.filter(pk=mark.pk, last_event_id__lt=max(settled)).update(last_event_id=max(settled))
-    return len(events)
-
-
-def _initial_mark() -> int:
-    """On first use, start from the oldest connector: events before any connector existed go nowhere."""
-    first = Connector.objects.order_by("created_at").values_list("created_at", flat=True).first()
-    if first is None:
-        last = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-        return last or 0
-    before = OutboxEvent.objects.filter(created_at__lt=first).order_by("-pk").values_list("pk", flat=True).first()
-    return before or 0

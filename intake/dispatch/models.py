@@ -152,8 +152,3 @@ class Delivery(models.Model):
             return "in flight"
         return "failing" if self.attempts else "pending"
 
-
-class FanoutMark(models.Model):
-    """One row: outbox events up to this id have had their deliveries created (the sweep's catch-up point)."""
-
-    last_event_id = models.BigIntegerField(default=0)

@@ -1,12 +1,12 @@
-"""Dispatch services: what the subscriber, the tasks, the sweep and the admin call."""
+"""Dispatch services: what the outbox relay's subscriber, the tasks, the sweep and the admin call."""
 
 import logging
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from intake.dispatch.fanout import deliveries_create, fanout_catch_up
+from intake.dispatch.fanout import deliveries_create
 from intake.dispatch.models import Connector, Delivery
 from intake.dispatch.sending import delivery_send, file_drop_flush, policy
 from intake.services.audit import audit_record
@@ -25,10 +25,20 @@ def _enqueue(func: str, *args) -> None:
     async_task(func, *args, task_name=f"{func.rsplit('.', 1)[1]}:{':'.join(map(str, args))}"[:100], save=False)
 
 
-def outbox_event_committed(event_id: int) -> None:
-    """Subscriber for every topic: create the event's delivery rows and enqueue their sending."""
+def _enqueue_with_transaction(func: str, *args) -> None:
+    """Enqueue so that the task cannot start before the caller's transaction commits, nor at all if it rolls back."""
+    from django_q.conf import Conf
+
+    if Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC:
+        _enqueue(func, *args)  # the queue row is in our database: it commits with the delivery rows
+    else:
+        transaction.on_commit(lambda: _enqueue(func, *args))  # Redis, or a task run in-process: after commit
+
+
+def outbox_event_fan_out(event_id: int) -> None:
+    """Outbox subscriber for every topic (run by the relay): create the event's delivery rows, enqueue their sending."""
     if deliveries_create(event_id=event_id):
-        _enqueue(SEND_TASK, event_id)
+        _enqueue_with_transaction(SEND_TASK, event_id)
 
 
 def deliveries_send(*, event_id: int) -> dict[int, str]:
@@ -44,13 +54,16 @@ def deliveries_send(*, event_id: int) -> dict[int, str]:
 
 
 def deliveries_sweep(*, now=None, limit: int = 500, enqueue: bool = True) -> int:
-    """Every minute: create missed rows, free rows stuck in flight, and (re)start what is due; returns how many.
+    """Every minute: relay events still waiting, free rows stuck in flight, and (re)start what is due; returns how many.
 
+    The relay step makes the sweep deliver even when no `outbox_relay` process runs (at most a minute later).
     enqueue=False sends inline (the `dispatch_sweep` command, tests); otherwise one task per chain.
     """
+    from intake.outbox_relay import outbox_relay_backlog
+
     now = now or timezone.now()
     rules = policy()
-    fanout_catch_up(now=now)
+    outbox_relay_backlog(now=now)
     reaped = (Delivery.objects.filter(delivered_at__isnull=True, dead_at__isnull=True,
                                       in_flight_since__lt=now - rules.in_flight_timeout)
               .update(in_flight_since=None, claim="", last_error="attempt interrupted: the worker stopped"))

@@ -15,6 +15,7 @@ from intake.dispatch.receiver import ReceiverHandler, ReceiverState, receiver_se
 from intake.dispatch.services import deliveries_send, deliveries_sweep
 from intake.drafts import OrderChanges
 from intake.models import OutboxEvent
+from intake.outbox_relay import outbox_relay_backlog
 from intake.services import order_amend, order_cancel, submit
 from tests.factories import make_bookable, make_draft, make_partner
 
@@ -79,7 +80,8 @@ def orders_with_history(count: int = 3):
 
 
 def run_worker_for_events() -> None:
-    """What the worker does for each committed event, in commit order (tests run without a worker)."""
+    """What the relay and the worker do for each committed event, in commit order (tests run neither process)."""
+    outbox_relay_backlog()
     for event_id in OutboxEvent.objects.order_by("pk").values_list("pk", flat=True):
         deliveries_send(event_id=event_id)
 

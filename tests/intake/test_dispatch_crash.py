@@ -14,6 +14,7 @@ from django.utils import timezone
 from intake.dispatch.models import Delivery
 from intake.dispatch.receiver import ReceiverHandler, ReceiverState, received
 from intake.models import OutboxEvent
+from intake.outbox_relay import outbox_relay_backlog
 from tests.intake.dispatch_world import free_port, manage_env, orders_with_history, running_receiver, webhook_connector
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -42,6 +43,7 @@ def test_a_delivery_interrupted_by_kill_9_is_delivered_after_restart(tmp_path):
     port = free_port()
     connector, secret = webhook_connector(port=port, timeout=60)
     orders_with_history(2)
+    outbox_relay_backlog()
     Delivery.objects.update(next_attempt_at=timezone.now())
     state = ReceiverState(secrets=[secret], out_dir=tmp_path / "in")
     state.hung, state.release = threading.Event(), threading.Event()

@@ -13,6 +13,7 @@ from intake.dispatch.models import Delivery
 from intake.dispatch.sending import backoff_delay, delivery_send, policy
 from intake.dispatch.services import deliveries_sweep
 from intake.models import ReviewItem
+from intake.outbox_relay import outbox_relay_backlog
 from tests.intake.dispatch_world import free_port, orders_with_history, run_worker_for_events, webhook_connector
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,6 +120,7 @@ def test_after_the_retry_window_the_delivery_is_dead_and_reviewed(scripted, sett
     server.script = (503, {}, {})
     webhook_connector(port=port)
     orders_with_history(1)
+    outbox_relay_backlog()
     first = _first_delivery()
     Delivery.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=3))
     run_worker_for_events()
@@ -140,6 +142,7 @@ def test_rows_stuck_in_flight_are_taken_back_by_the_sweep(scripted):
     port, server = scripted
     webhook_connector(port=port)
     orders_with_history(1)
+    outbox_relay_backlog()
     stuck = Delivery.objects.order_by("event_id").first()
     Delivery.objects.filter(pk=stuck.pk).update(in_flight_since=timezone.now() - timedelta(hours=1), claim="gone")
     deliveries_sweep(enqueue=False)

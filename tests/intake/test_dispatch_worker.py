@@ -1,4 +1,4 @@
-"""The real path: commit -> subscriber -> django-q2 task -> a qcluster process -> the receiver."""
+"""The real path: commit -> the outbox_relay process -> django-q2 task -> a qcluster process -> the receiver."""
 
 import os
 import signal
@@ -23,19 +23,23 @@ def test_a_committed_order_reaches_the_receiver_through_a_real_worker(tmp_path):
     port = free_port()
     connector, secret = webhook_connector(port=port)
     product, option, departure = make_bookable()
-    worker = subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"],
-                              env=manage_env(tmp_path / "var"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    worker, relay = (subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), command],
+                                      env=manage_env(tmp_path / "var"), stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE, start_new_session=True)
+                     for command in ("qcluster", "outbox_relay"))
     try:
         with running_receiver(port=port, state=ReceiverState(secrets=[secret], out_dir=tmp_path / "in")):
             order = submit(draft=make_draft(product=product, departure=departure, partner=make_partner())).order
             deadline = time.monotonic() + 90
-            while len(received(tmp_path / "in")) < 2 and time.monotonic() < deadline and worker.poll() is None:
+            while (len(received(tmp_path / "in")) < 2 and time.monotonic() < deadline
+                   and worker.poll() is None and relay.poll() is None):
                 time.sleep(0.2)
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)  # its work is in our tables; a graceful stop only costs time
-        worker.wait(10)
+        for process in (worker, relay):
+            os.killpg(process.pid, signal.SIGKILL)  # their work is in our tables; a graceful stop only costs time
+            process.wait(10)
     records = received(tmp_path / "in")
-    assert [r["body"]["type"] for r in records] == ["order.created", "order.confirmed"], worker.stderr.read()[-3000:]
+    assert [r["body"]["type"] for r in records] == ["order.created", "order.confirmed"], (
+        worker.stderr.read()[-3000:] + relay.stderr.read()[-3000:])
     assert {r["body"]["data"]["reference"] for r in records} == {order.reference}
     assert Delivery.objects.filter(delivered_at__isnull=False).count() == 2

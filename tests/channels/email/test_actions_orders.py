@@ -9,6 +9,7 @@ from channels.email.models import EmailOrder, InboundMessage, LabelledExample
 from channels.email.processing import message_process, message_reprocess
 from intake.drafts import OrderDraft
 from intake.models import Order, OrderStatus, RawSource, ReviewItem
+from intake.outbox_relay import outbox_relay_backlog
 from intake.services.review import order_resubmit
 from tests.channels.email import scripted
 from tests.channels.email.mails import clear_order
@@ -131,13 +132,13 @@ def test_not_an_order_is_ignored():
     assert RawSource.objects.get().status == RawSource.Status.IGNORED
 
 
-def test_dispatchers_correction_is_kept_as_a_labelled_example(django_capture_on_commit_callbacks):
+def test_dispatchers_correction_is_kept_as_a_labelled_example():
     message = _stored(scripted.order(start=scripted.at("10:15")))
     message_process(message_id=message.pk)
     order = Order.objects.get()
     corrected = OrderDraft.model_validate({**order.draft, "start": scripted.at("10:30")})
-    with django_capture_on_commit_callbacks(execute=True):
-        order_resubmit(order_id=order.pk, draft=corrected, user="dispatcher")
+    order_resubmit(order_id=order.pk, draft=corrected, user="dispatcher")
+    outbox_relay_backlog()  # the relay hands order.confirmed to the channel's subscriber
     example = LabelledExample.objects.get()
     assert example.raw_source_id == message.raw_source_id and example.order_id == order.pk
     assert example.machine_draft["start"].startswith(scripted.at("10:15")[:16])
