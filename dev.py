@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run the whole system, or its tests, with nothing but Python 3.11 and pip.
 
-    python3 dev.py up      # venv, migrate, demo data, web + worker + mail poller
+    python3 dev.py up      # venv, migrate, demo data, web + worker + outbox relay + mail poller
     python3 dev.py test    # the whole test suite (pytest); extra args go to pytest
 
 Everything lives in .venv/ and var/ beside this file. DATABASE_URL picks the
@@ -52,6 +52,8 @@ def up() -> int:
     procs = {
         "web": [str(PY), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         "worker": [str(PY), "manage.py", "qcluster"],
+        # Hands committed outbox events to their subscribers (delivery rows, send tasks) outside the requests.
+        "outbox relay": [str(PY), "manage.py", "outbox_relay"],
         # Stands in for the operator's dispatch system: forwarded orders land in var/dispatch-inbox/.
         "dispatch receiver": [str(PY), "manage.py", "dispatch_receiver", "--demo"],
     }
