@@ -108,60 +108,101 @@ def epoch_us(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
+class _Texts(dict):
+    """A dict that makes a missing value with `make` and keeps it: a hit is one plain lookup.
+
+    Kept for the life of the process (texts of dates, times and offsets never
+    change), emptied when it reaches `limit` entries so it cannot grow without end.
+    """
+
+    __slots__ = ("make", "limit")
+
+    def __init__(self, make, limit: int = 50_000):
+        super().__init__()
+        self.make = make
+        self.limit = limit
+
+    def __missing__(self, key):
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
+def _date_text(day: int) -> str:
+    return (_EPOCH_DAY + timedelta(days=day)).isoformat() + "T"
+
+
+def _time_text(of_day: int) -> str:
+    seconds, micro = divmod(of_day, _SECOND_US)
+    text = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return f"{text}.{micro:06d}" if micro else text
+
+
+def _utc_time_text(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
+
+
+def _offset_text(offset: timedelta) -> tuple[int, str]:
+    # isoformat's own rendering of the offset ("+01:00", "+05:45", "-00:25:21").
+    return offset // timedelta(microseconds=1), datetime(2000, 1, 1, tzinfo=dt_timezone(offset)).isoformat()[19:]
+
+
+_DATE_TEXTS = _Texts(_date_text)  # days since 1970-01-01 -> "YYYY-MM-DDT"
+_TIME_TEXTS = _Texts(_time_text)  # microseconds since midnight -> "HH:MM:SS[.ffffff]"
+_UTC_TIME_TEXTS = _Texts(_utc_time_text)  # seconds since midnight -> "HH:MM:SSZ"
+_OFFSET_TEXTS = _Texts(_offset_text)  # UTC offset -> (microseconds, "+HH:MM")
+
+
 class TimeTexts:
     """Epoch microseconds as text, exactly as datetime.isoformat() (local) and utc_text() (UTC) write them.
 
     A range shows the same few dates and times of day again and again, so the
-    text of each date, time of day and UTC offset is made once and then
-    looked up. The offset of every instant still comes from the zone
-    (zoneinfo, in C), so a daylight-saving change inside the range is right.
+    text of each date, time of day and UTC offset is made once per process
+    and then looked up. Offsets come from the zone (zoneinfo), asked once per
+    UTC midnight: a day whose two midnights have the same offset has that
+    offset all day, because no zone changes its offset twice within 24 hours
+    (the closest two changes in the tz database are four days apart; a test
+    checks the machine's copy). A day with a change in it asks the zone for
+    every instant. Get one with TimeTexts.of(zone): it keeps what it learnt.
     """
+
+    _of_zone: dict[ZoneInfo, "TimeTexts"] = {}
+
+    @classmethod
+    def of(cls, zone: ZoneInfo) -> "TimeTexts":
+        found = cls._of_zone.get(zone)
+        if found is None:
+            if len(cls._of_zone) >= 1_000:
+                cls._of_zone.clear()
+            found = cls._of_zone[zone] = cls(zone)
+        return found
 
     def __init__(self, zone: ZoneInfo):
         self.zone = zone
-        self._dates: dict[int, str] = {}
-        self._times: dict[int, str] = {}
-        self._utc_times: dict[int, str] = {}
-        self._offsets: dict[timedelta, tuple[int, str]] = {}
+        self._midnights = _Texts(self._offset_at_midnight, limit=10_000)
+        self._days = _Texts(self._offset_all_day, limit=10_000)
 
-    def _date(self, day: int) -> str:
-        text = self._dates.get(day)
-        if text is None:
-            text = self._dates[day] = (_EPOCH_DAY + timedelta(days=day)).isoformat() + "T"
-        return text
+    def _offset_of(self, us: int) -> tuple[int, str]:
+        return _OFFSET_TEXTS[datetime.fromtimestamp(us / _SECOND_US, self.zone).utcoffset()]
 
-    def _time(self, of_day: int) -> str:
-        text = self._times.get(of_day)
-        if text is None:
-            seconds, micro = divmod(of_day, _SECOND_US)
-            text = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-            if micro:
-                text += f".{micro:06d}"
-            self._times[of_day] = text
-        return text
+    def _offset_at_midnight(self, day: int) -> tuple[int, str]:
+        return self._offset_of(day * _DAY_US)
 
-    def _offset(self, offset: timedelta) -> tuple[int, str]:
-        known = self._offsets.get(offset)
-        if known is None:
-            # isoformat's own rendering of the offset ("+01:00", "+05:45", "-00:25:21").
-            text = datetime(2000, 1, 1, tzinfo=dt_timezone(offset)).isoformat()[19:]
-            known = self._offsets[offset] = (offset // timedelta(microseconds=1), text)
-        return known
+    def _offset_all_day(self, day: int) -> tuple[int, str] | None:
+        offset = self._midnights[day]
+        return offset if offset == self._midnights[day + 1] else None
 
     def local(self, us: int) -> tuple[str, int]:
         """(ISO text with offset, microseconds since local midnight) of an instant, in the zone."""
-        offset_us, offset_text = self._offset(datetime.fromtimestamp(us / _SECOND_US, self.zone).utcoffset())
+        offset_us, offset_text = self._days[us // _DAY_US] or self._offset_of(us)
         day, of_day = divmod(us + offset_us, _DAY_US)
-        return self._date(day) + self._time(of_day) + offset_text, of_day
+        return _DATE_TEXTS[day] + _TIME_TEXTS[of_day] + offset_text, of_day
 
     def utc(self, us: int) -> str:
         """YYYY-MM-DDTHH:MM:SSZ (whole seconds), as utc_text() writes it."""
         day, of_day = divmod(us, _DAY_US)
-        seconds = of_day // _SECOND_US
-        text = self._utc_times.get(seconds)
-        if text is None:
-            text = self._utc_times[seconds] = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
-        return self._date(day) + text
+        return _DATE_TEXTS[day] + _UTC_TIME_TEXTS[of_day // _SECOND_US]
 
 
 _STATUS_JSON = {status: f'"available": {"true" if status in (AVAILABLE, LIMITED, FREESALE) else "false"}, "status": "{status}"'
@@ -192,7 +233,7 @@ class SlotRowsJson:
 
     def __call__(self, found: SlotRows, *, only_starts: set[int] | None = None) -> str:
         """The JSON list; `only_starts` keeps only the slots starting at those instants (epoch microseconds)."""
-        times = TimeTexts(found.zone)
+        times = TimeTexts.of(found.zone)
         local, utc = times.local, times.utc
         tail = f', "maxUnits": {self.max_units}, "openingHours": '
         pricing = self._pricing_tail(found.prices) + "}"

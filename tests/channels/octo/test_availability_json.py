@@ -42,6 +42,20 @@ def test_local_time_text_of_a_zone_with_seconds_in_its_offset():
     assert TimeTexts(ZoneInfo("Europe/Prague")).local(epoch_us(moment))[0] == moment.astimezone(ZoneInfo("Europe/Prague")).isoformat()
 
 
+def test_no_zone_changes_its_offset_twice_within_a_day():
+    """TimeTexts trusts one offset for a whole UTC day whose two midnights agree; this is why it may."""
+    import zoneinfo
+    from zoneinfo._zoneinfo import ZoneInfo as PythonZoneInfo  # the pure-Python reader exposes the transitions
+
+    closest = min(
+        (later - earlier, name)
+        for name in zoneinfo.available_timezones()
+        for transitions in [PythonZoneInfo.no_cache(name)._trans_utc]
+        for earlier, later in zip(transitions, transitions[1:])
+    )
+    assert closest[0] > 24 * 3600, closest
+
+
 def test_utc_time_text_is_what_utc_text_writes():
     times = TimeTexts(ZoneInfo("Europe/Prague"))
     for moment in _instants():
