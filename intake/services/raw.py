@@ -2,8 +2,6 @@
 
 import hashlib
 
-from django.db import transaction
-
 from intake.models import RawSource
 
 
@@ -16,17 +14,20 @@ def raw_source_store(
     source_key: str = "",
     metadata: dict | None = None,
 ) -> RawSource:
-    """Persist the input in its own transaction, so a later failure never loses it."""
-    with transaction.atomic():
-        return RawSource.objects.create(
-            channel=channel,
-            partner=partner,
-            body=bytes(body),
-            content_type=content_type[:100],
-            sha256=hashlib.sha256(body).hexdigest(),
-            source_key=source_key[:300],
-            metadata=metadata or {},
-        )
+    """Persist the input before anything reads it, so a later failure never loses it.
+
+    Outside a transaction this is one INSERT that commits by itself (autocommit);
+    inside a caller's transaction it commits with the caller's work.
+    """
+    return RawSource.objects.create(
+        channel=channel,
+        partner=partner,
+        body=bytes(body),
+        content_type=content_type[:100],
+        sha256=hashlib.sha256(body).hexdigest(),
+        source_key=source_key[:300],
+        metadata=metadata or {},
+    )
 
 
 def raw_source_mark(*, raw_source_id: int, status: str, error: str = "") -> None:
