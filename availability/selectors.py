@@ -261,10 +261,15 @@ def availability_search(
     ]
 
 
-def slot_for_option_at(*, option_id: int, starts_at: datetime) -> Slot | None:
-    """The slot of an option starting exactly at `starts_at` (any timezone), or None."""
-    option = Option.objects.select_related("product").only("product__timezone").get(pk=option_id)
-    local_day = starts_at.astimezone(ZoneInfo(option.product.timezone)).date()
+def slot_for_option_at(*, option_id: int, starts_at: datetime, product_timezone: str | None = None) -> Slot | None:
+    """The slot of an option starting exactly at `starts_at` (any timezone), or None.
+
+    product_timezone: the option's product's timezone when the caller has it (saves a read).
+    """
+    if product_timezone is None:
+        option = Option.objects.select_related("product").only("product__timezone").get(pk=option_id)
+        product_timezone = option.product.timezone
+    local_day = starts_at.astimezone(ZoneInfo(product_timezone)).date()
     for slot in availability_search(option_id=option_id, date_from=local_day, date_to=local_day):
         if slot.starts_at == starts_at:
             return slot

@@ -48,15 +48,23 @@ def partner_resolve(*, channel: str, partner_code: str | None) -> Partner | None
         if channel in PARTNERLESS_CHANNELS:
             return None
         raise UnknownPartner("the sender is not a known partner")
-    partner = Partner.objects.filter(code=partner_code, active=True).first()
-    if partner is None:
-        raise UnknownPartner(f"no active partner {partner_code!r}", partner_code=partner_code)
-    return partner
+    try:
+        return Partner.objects.get(code=partner_code, active=True)
+    except Partner.DoesNotExist:
+        raise UnknownPartner(f"no active partner {partner_code!r}", partner_code=partner_code) from None
 
 
 def option_resolve(*, product_code: str | None, option_code: str | None) -> Option:
     if not product_code:
         raise UnknownProduct("no product given", field="product")
+    if option_code:
+        # One read for the usual case: the option named, with its product.
+        try:
+            return Option.objects.select_related("product").get(
+                product__code=product_code, product__active=True, code=option_code
+            )
+        except Option.DoesNotExist:
+            pass  # tell an unknown product from an unknown option below
     product = Product.objects.filter(code=product_code, active=True).first()
     if product is None:
         raise UnknownProduct(f"no product {product_code!r}", field="product", product_code=product_code)
@@ -77,7 +85,7 @@ def option_resolve(*, product_code: str | None, option_code: str | None) -> Opti
 def lines_resolve(*, product: Product, option: Option, participants: dict[str, int]) -> list[tuple[Unit, int]]:
     if not participants:
         raise InvalidParticipants("no participants given", field="participants")
-    units = list(product.units.all())
+    units = list(product.units.order_by("sort_order", "code"))  # one product: its own order, no join
     by_code = {u.code: u for u in units}
     by_type = {}
     for unit in units:
@@ -120,7 +128,7 @@ def draft_resolve(*, draft: OrderDraft) -> ResolvedOrder:
     lines = lines_resolve(product=product, option=option, participants=draft.participants)
     if draft.start is None:
         raise MissingField("no date and time given", field="start")
-    slot = slot_for_option_at(option_id=option.pk, starts_at=draft.start)
+    slot = slot_for_option_at(option_id=option.pk, starts_at=draft.start, product_timezone=product.timezone)
     if slot is None:
         raise NoSuchDeparture(
             f"{product.code} has no departure at {draft.start.isoformat()}", field="start", start=draft.start.isoformat()
