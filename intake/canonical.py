@@ -15,7 +15,10 @@ def _local(dt, tz: str | None):
     return dt.astimezone(ZoneInfo(tz)).isoformat() if tz else dt.isoformat()
 
 
-def order_document(order) -> dict:
+def order_document(order, *, lines=None) -> dict:
+    """`lines`: the order's lines with their units, when the caller already holds them (saves a read)."""
+    if lines is None:
+        lines = order.lines.select_related("unit").all()
     product = order.product
     tz = product.timezone if product else None
     return {
@@ -39,7 +42,7 @@ def order_document(order) -> dict:
                 "unit_price_minor": line.unit_price_minor,
                 "currency": line.currency,
             }
-            for line in order.lines.select_related("unit").all()
+            for line in lines
         ],
         "total_minor": order.total_minor,
         "currency": order.currency or None,

@@ -50,7 +50,7 @@ def _find_existing(draft: OrderDraft) -> Order | None:
         query = query.filter(partner__code=draft.partner_code)
     else:
         query = query.filter(partner__isnull=True)
-    return query.first()
+    return next(iter(query.order_by()[:1]), None)  # at most one row (unique constraints): no ORDER BY
 
 
 def _replay(existing: Order, draft: OrderDraft) -> SubmitResult:
@@ -166,11 +166,11 @@ def _order_create(*, draft: OrderDraft, resolved: ResolvedOrder, hold, hold_ttl:
         confirmed_at=now if confirmed else None,
         **_order_fields(draft=draft, resolved=resolved),
     )
-    order_lines_write(order=order, lines=resolved.lines, new=True)
+    lines = order_lines_write(order=order, lines=resolved.lines, new=True)
     actor = actor_for(draft)
     audit_record(actor=actor, action="order.created", order=order, departure=resolved.slot.departure_id,
                  data={"status": order.status})
-    document = order_document(order)  # one document for both events: nothing changes in between
+    document = order_document(order, lines=lines)  # one document for both events: nothing changes in between
     events.publish(topic=events.ORDER_CREATED, order=order, payload=document)
     if confirmed:
         events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=document)
@@ -180,12 +180,15 @@ def _order_create(*, draft: OrderDraft, resolved: ResolvedOrder, hold, hold_ttl:
     return order
 
 
-def order_lines_write(*, order: Order, lines, new: bool = False) -> None:
+def order_lines_write(*, order: Order, lines, new: bool = False) -> list[OrderLine]:
+    """Replace the order's lines with `lines` (unit, count); returns them as written, units attached."""
     if not new:
         order.lines.all().delete()
-    OrderLine.objects.bulk_create(
-        OrderLine(order=order, unit=unit, quantity=count, unit_price_minor=unit.price_minor, currency=unit.currency)
-        for unit, count in lines
+    return OrderLine.objects.bulk_create(
+        [
+            OrderLine(order=order, unit=unit, quantity=count, unit_price_minor=unit.price_minor, currency=unit.currency)
+            for unit, count in lines
+        ]
     )
 
 
