@@ -1,7 +1,9 @@
 """Every way an existing order changes: confirm, extend, amend, cancel, expire.
 
 Each change locks the order row, changes seats through availability, records
-an audit event and writes the outbox event in the same transaction.
+an audit event and writes the outbox event in the same transaction. A hold
+found expired on the way is marked expired in that transaction, which then
+commits before the refusal is raised, so the expiry is kept.
 """
 
 from datetime import timedelta
@@ -24,7 +26,7 @@ from intake.errors import (
     OrderNotFound,
     OverCapacity,
 )
-from intake.models import Order, OrderStatus
+from intake.models import Order, OrderLine, OrderStatus
 from intake.services.audit import audit_record
 from intake.services.orders import order_lines_write
 from intake.services.resolution import lines_resolve, option_resolve, slot_check_bookable
@@ -33,10 +35,26 @@ LIVE = (OrderStatus.HELD, OrderStatus.CONFIRMED)
 
 
 def order_lock(*, order_id: int) -> Order:
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
-    if order is None:
-        raise OrderNotFound(f"order {order_id} not found", order_id=order_id)
-    return order
+    """The order, its row locked until the transaction ends, read with its product, option and partner.
+
+    Only the order row is locked (FOR UPDATE OF), never the catalogue rows read with it.
+    """
+    try:
+        return (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("product", "option", "partner")
+            .get(pk=order_id)
+        )
+    except Order.DoesNotExist:
+        raise OrderNotFound(f"order {order_id} not found", order_id=order_id) from None
+
+
+def _lines(order: Order) -> list[OrderLine]:
+    return list(order.lines.select_related("unit").order_by("pk"))
+
+
+def _save(order: Order, fields: set[str]) -> None:
+    order.save(update_fields=[*sorted(fields), "updated_at"])
 
 
 def _hold_is_expired(order: Order) -> bool:
@@ -47,17 +65,9 @@ def _mark_expired(order: Order, actor: str) -> None:
     hold_release(hold_id=order.hold_id)
     order.status = OrderStatus.EXPIRED
     order.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="order.expired", order=order, departure=order.departure)
+    audit_record(actor=actor, action="order.expired", order=order, departure=order.departure_id)
     events.publish(topic=events.ORDER_EXPIRED, order=order, payload=order_document(order))
     _availability_changed(order.departure_id)
-
-
-def _expire_if_due(*, order_id: int, actor: str) -> None:
-    """Expire a held order whose hold ran out, in its own transaction: the refusal that follows keeps it."""
-    with transaction.atomic():
-        order = order_lock(order_id=order_id)
-        if _hold_is_expired(order):
-            _mark_expired(order, actor)
 
 
 def _availability_changed(departure_id: int) -> None:
@@ -65,31 +75,37 @@ def _availability_changed(departure_id: int) -> None:
 
 
 def order_confirm(*, order_id: int, actor: str, changes: OrderChanges | None = None) -> Order:
-    """Confirm a held order, applying last changes (contact, units) first. Repeating is harmless."""
-    _expire_if_due(order_id=order_id, actor=actor)
+    """Confirm a held order, applying last changes (contact, units) first. Repeating is harmless.
+
+    The changes and the confirmation are written to the order in one UPDATE.
+    """
     with transaction.atomic():
         order = order_lock(order_id=order_id)
         if order.status == OrderStatus.CONFIRMED and changes is None:
             return order
         if _hold_is_expired(order):
-            _mark_expired(order, actor)
-            raise InvalidOrderState("the hold has expired", order_reference=order.reference, status="expired")
-        if order.status not in LIVE:
-            raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
-        if changes is not None:
-            _apply(order, changes, actor)
-        if order.status == OrderStatus.HELD:
-            try:
-                hold_confirm(hold_id=order.hold_id)
-            except HoldExpired:
-                raise InvalidOrderState("the hold has expired", order_reference=order.reference, status="expired")
-            order.status = OrderStatus.CONFIRMED
-            order.confirmed_at = timezone.now()
-            order.hold_expires_at = None
-            order.save(update_fields=["status", "confirmed_at", "hold_expires_at", "updated_at"])
-            audit_record(actor=actor, action="order.confirmed", order=order, departure=order.departure)
-            events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=order_document(order))
-        return order
+            _mark_expired(order, actor)  # kept: the refusal is raised after the block
+        elif order.status in LIVE:
+            lines = _lines(order)
+            changed: set[str] = set()
+            if changes is not None:
+                changed, lines = _apply(order, changes, actor, lines)
+            confirming = order.status == OrderStatus.HELD
+            if confirming:
+                try:
+                    hold_confirm(hold_id=order.hold_id)
+                except HoldExpired:
+                    raise InvalidOrderState("the hold has expired", order_reference=order.reference, status="expired")
+                order.status = OrderStatus.CONFIRMED
+                order.confirmed_at = timezone.now()
+                order.hold_expires_at = None
+                changed |= {"status", "confirmed_at", "hold_expires_at"}
+            _save(order, changed)
+            if confirming:
+                audit_record(actor=actor, action="order.confirmed", order=order, departure=order.departure_id)
+                events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=order_document(order, lines=lines))
+            return order
+    raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
 
 
 def order_extend_hold(*, order_id: int, ttl: timedelta, actor: str) -> Order:
@@ -106,38 +122,47 @@ def order_extend_hold(*, order_id: int, ttl: timedelta, actor: str) -> Order:
 
 def order_amend(*, order_id: int, changes: OrderChanges, actor: str) -> Order:
     """Change date, option, product, participants, contact or notes; seats move all or nothing."""
-    _expire_if_due(order_id=order_id, actor=actor)
     with transaction.atomic():
         order = order_lock(order_id=order_id)
         if _hold_is_expired(order):
-            _mark_expired(order, actor)
-        if order.status not in LIVE:
-            raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
-        _apply(order, changes, actor)
-        if order.status == OrderStatus.CONFIRMED:
-            events.publish(topic=events.ORDER_AMENDED, order=order, payload=order_document(order))
-        return order
+            _mark_expired(order, actor)  # kept: the refusal is raised after the block
+        elif order.status in LIVE:
+            changed, lines = _apply(order, changes, actor, _lines(order))
+            _save(order, changed)
+            if order.status == OrderStatus.CONFIRMED:
+                events.publish(topic=events.ORDER_AMENDED, order=order, payload=order_document(order, lines=lines))
+            return order
+    raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
 
 
-def _apply(order: Order, changes: OrderChanges, actor: str) -> None:
-    before = order_document(order)
+def _apply(
+    order: Order, changes: OrderChanges, actor: str, lines: list[OrderLine]
+) -> tuple[set[str], list[OrderLine]]:
+    """Set `changes` on the order and record them. Returns the fields the caller must save, and the lines."""
+    before = order_document(order, lines=lines)
+    changed: set[str] = set()
     if any(value is not None for value in (changes.product_code, changes.option_code, changes.start,
                                            changes.participants)):
-        _apply_booking(order, changes)
+        lines = _apply_booking(order, changes, lines)
+        changed |= {"product", "option", "departure", "starts_at", "total_minor"}
     if changes.contact is not None:
         for field in ("name", "email", "phone", "country"):
             value = getattr(changes.contact, field)
             if value:
                 setattr(order, f"contact_{field}", value)
+                changed.add(f"contact_{field}")
         if changes.contact.language:
             order.language = changes.contact.language
+            changed.add("language")
     if changes.notes is not None:
         order.notes = changes.notes
+        changed.add("notes")
     if changes.reseller_reference is not None:
         order.reseller_reference = changes.reseller_reference
+        changed.add("reseller_reference")
     if changes.channel_data is not None:
         order.channel_data = {**order.channel_data, **changes.channel_data}
-    order.save()
+        changed.add("channel_data")
     audit_record(
         actor=actor,
         action="order.amended",
@@ -145,24 +170,25 @@ def _apply(order: Order, changes: OrderChanges, actor: str) -> None:
         departure=order.departure_id,
         data={"before": before, "changes": changes.model_dump(mode="json", exclude_none=True)},
     )
+    return changed, lines
 
 
-def _apply_booking(order: Order, changes: OrderChanges) -> None:
+def _apply_booking(order: Order, changes: OrderChanges, lines: list[OrderLine]) -> list[OrderLine]:
     """Product, option, start or participants: re-check the rules and move the seats, all or nothing."""
     product_code = changes.product_code or order.product.code
     option_code = changes.option_code or (order.option.code if not changes.product_code else None)
     option = option_resolve(product_code=product_code, option_code=option_code)
     participants = changes.participants
     if participants is None:
-        participants = {line.unit.code: line.quantity for line in order.lines.select_related("unit")}
-    lines = lines_resolve(product=option.product, option=option, participants=participants)
+        participants = {line.unit.code: line.quantity for line in lines}
+    units = lines_resolve(product=option.product, option=option, participants=participants)
     start = changes.start or order.starts_at
     if start is None:
         raise MissingField("no date and time given", field="start")
     moves = option.pk != order.option_id or start != order.starts_at
-    seats = sum(unit.seats_per_unit * count for unit, count in lines)
+    seats = sum(unit.seats_per_unit * count for unit, count in units)
     if moves or seats != order.hold.quantity:
-        slot = slot_for_option_at(option_id=option.pk, starts_at=start)
+        slot = slot_for_option_at(option_id=option.pk, starts_at=start, product_timezone=option.product.timezone)
         if slot is None:
             raise NoSuchDeparture(f"no departure at {start.isoformat()}", field="start", start=start.isoformat())
         if slot.departure_id != order.departure_id:
@@ -180,8 +206,8 @@ def _apply_booking(order: Order, changes: OrderChanges) -> None:
             _availability_changed(departure_id)
     order.product = option.product
     order.option = option
-    order_lines_write(order=order, lines=lines)
-    order.total_minor = sum(unit.price_minor * count for unit, count in lines)
+    order.total_minor = sum(unit.price_minor * count for unit, count in units)
+    return order_lines_write(order=order, lines=units)
 
 
 def order_cancel(*, order_id: int, actor: str, reason: str = "", enforce_cutoff: bool = True) -> Order:
@@ -206,7 +232,8 @@ def order_cancel(*, order_id: int, actor: str, reason: str = "", enforce_cutoff:
         order.cancelled_at = timezone.now()
         order.cancel_reason = reason[:300]
         order.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-        audit_record(actor=actor, action="order.cancelled", order=order, departure=order.departure, data={"reason": reason})
+        audit_record(actor=actor, action="order.cancelled", order=order, departure=order.departure_id,
+                     data={"reason": reason})
         if was_live:
             events.publish(topic=events.ORDER_CANCELLED, order=order, payload=order_document(order))
             _availability_changed(order.departure_id)
