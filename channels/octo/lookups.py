@@ -1,13 +1,17 @@
-"""Short-lived per-process memory of read-only lookups on the hot path (API key -> reseller, ids -> option).
+"""Short-lived per-process memory of read-only lookups on the hot path
+(API key -> reseller, ids -> option, product -> unit ids).
 
 What is kept decides nothing about seats: vacancies and bookings are always
 read from the database. A revoked key or a renamed option is noticed within
 OCTO_LOOKUP_SECONDS (default 30; 0 turns the memory off). Failed lookups are
-never kept, so a new key or product works at once.
+never kept, so a new key or product works at once; a unit id the memory does
+not know is looked up again before it is refused, so a new unit works at once
+too. A removed unit is still refused at once by intake, which reads the units
+of the product it books.
 """
 
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 
 from django.conf import settings
 
@@ -37,14 +41,28 @@ class TimedLookup:
             self._entries[key] = (now + ttl, value)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        self._entries.pop(key, None)
+
     def clear(self) -> None:
         self._entries.clear()
 
 
 resellers = TimedLookup()
 options = TimedLookup()
+unit_codes = TimedLookup()
+
+
+def product_unit_codes(*, product_id: int, wanted: Iterable[str], load: Callable[[], set[str]]) -> set[str]:
+    """The unit ids of a product; read again when one of `wanted` is not among the remembered ones."""
+    codes = unit_codes.get(product_id, load)
+    if not codes.issuperset(wanted):
+        unit_codes.forget(product_id)
+        codes = unit_codes.get(product_id, load)
+    return codes
 
 
 def lookups_clear() -> None:
     resellers.clear()
     options.clear()
+    unit_codes.clear()

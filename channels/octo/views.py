@@ -5,7 +5,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from availability.selectors import availability_rows, availability_search
-from channels.octo import mapping
+from channels.octo import lookups, mapping
 from channels.octo.bookings import booking_status, booking_wire
 from channels.octo.context import CHANNEL, SUPPORTED_CAPABILITIES, OctoContext
 from channels.octo.errors import OctoError, octo_error_for
@@ -169,6 +169,15 @@ def _own_booking(ctx: OctoContext, booking_uuid: str) -> Order:
     return order
 
 
+def _unit_codes(product, items) -> set[str]:
+    """The product's unit ids for checking `items` (remembered a short while; an unknown one is read again)."""
+    return lookups.product_unit_codes(
+        product_id=product.pk,
+        wanted=[item.unitId for item in items or ()],
+        load=lambda: octo_product_unit_codes(product=product),
+    )
+
+
 def _raw(request, ctx: OctoContext, action: str, key: str = "") -> int:
     raw = raw_source_store(
         channel=CHANNEL,
@@ -206,7 +215,7 @@ def bookings(request, ctx: OctoContext):
         echo = {"productId": body.productId, "optionId": body.optionId, "availabilityId": body.availabilityId, "uuid": uuid}
         option = octo_option(product_id=body.productId, option_id=body.optionId)
         draft = mapping.reservation_draft(
-            body=body, ctx=ctx, uuid=uuid, unit_codes=octo_product_unit_codes(product=option.product), raw_source_id=raw_id
+            body=body, ctx=ctx, uuid=uuid, unit_codes=_unit_codes(option.product, body.unitItems), raw_source_id=raw_id
         )
         try:
             result = order_submit(draft=draft, hold_ttl=mapping.hold_ttl(body.expirationMinutes), review_on_problem=False)
@@ -252,7 +261,7 @@ def booking(request, ctx: OctoContext, booking_uuid: str):
         elif body.productId is not None:
             target = octo_product(product_id=body.productId)
         changes = mapping.update_changes(
-            body=body, known_items=order.channel_data.get("unit_items", []), unit_codes=octo_product_unit_codes(product=target)
+            body=body, known_items=order.channel_data.get("unit_items", []), unit_codes=_unit_codes(target, body.unitItems)
         )
         try:
             if changes.model_dump(exclude_none=True):
@@ -280,13 +289,14 @@ def booking_confirm(request, ctx: OctoContext, booking_uuid: str):
             changes = mapping.confirmation_changes(
                 body=body,
                 known_items=order.channel_data.get("unit_items", []),
-                unit_codes=octo_product_unit_codes(product=order.product),
+                unit_codes=_unit_codes(order.product, body.unitItems),
             )
             try:
                 order = order_confirm(order_id=order.pk, actor=ctx.actor, changes=changes)
             except IntakeError as exc:
                 raise octo_error_for(exc, echo={"uuid": booking_uuid}) from exc
-    return booking_wire(_refreshed(order), ctx=ctx).wire()
+    # Shown as saved: order_confirm returns the row it locked and wrote, with its product and option.
+    return booking_wire(order, ctx=ctx).wire()
 
 
 @octo_endpoint("POST")
