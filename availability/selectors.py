@@ -183,6 +183,7 @@ def availability_rows(
     quantity: int = 0,
     departure_ids: list[int] | None = None,
     now: datetime | None = None,
+    product: Product | None = None,
 ) -> SlotRows:
     """Slots of one option whose local start date lies in [date_from, date_to], as SlotRows.
 
@@ -191,14 +192,23 @@ def availability_rows(
     holds that expired but were not yet swept (an expired hold never blocks a
     seat). Unknown option: Option.DoesNotExist. Times are compared as integer
     microseconds.
+
+    A caller that already holds the option's `product` and shows no prices
+    passes it: its timezone, cutoff and horizon are taken as given, unit
+    prices are not read (SlotRows.prices is empty), and only the departures
+    are queried.
     """
     now = now or timezone.now()
     with _search_cursor() as cursor:
-        cursor.execute(_PRODUCT_SQL, [option_id])
-        product_rows = cursor.fetchall()
-        if not product_rows:
-            raise Option.DoesNotExist(f"Option matching query does not exist: {option_id}")
-        tz_name, cutoff_minutes, horizon_days = product_rows[0][:3]
+        if product is None:
+            cursor.execute(_PRODUCT_SQL, [option_id])
+            product_rows = cursor.fetchall()
+            if not product_rows:
+                raise Option.DoesNotExist(f"Option matching query does not exist: {option_id}")
+            tz_name, cutoff_minutes, horizon_days = product_rows[0][:3]
+        else:
+            product_rows = []
+            tz_name, cutoff_minutes, horizon_days = product.timezone, product.booking_cutoff_minutes, product.booking_horizon_days
         zone = ZoneInfo(tz_name)
         start = datetime.combine(date_from, datetime.min.time(), tzinfo=zone)
         end = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=zone)

@@ -151,7 +151,10 @@ def availability_check(request, ctx: OctoContext):
             raise OctoError("BAD_REQUEST", "Send localDate, localDateStart and localDateEnd, or availabilityIds")
         first, last = _range(_date(body.localDateStart, "localDateStart"), _date(body.localDateEnd, "localDateEnd"))
     units = _unit_quantities(body.units, octo_product_unit_codes(product=option.product)) if body.units else {}
-    found = availability_rows(option_id=option.pk, date_from=first, date_to=last, quantity=sum(units.values()))
+    # Without octo/pricing no prices are shown: the product the option lookup holds gives the timezone,
+    # cutoff and horizon, and the search reads only the departures.
+    found = availability_rows(option_id=option.pk, date_from=first, date_to=last, quantity=sum(units.values()),
+                              product=None if ctx.pricing else option.product)
     return JsonText(SlotRowsJson(ctx=ctx, max_units=option.max_units, units=units)(found, only_starts=wanted))
 
 

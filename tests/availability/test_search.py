@@ -1,6 +1,6 @@
 """availability_search: what every channel shows a buyer, in a fixed number of queries."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -141,3 +141,32 @@ def test_the_number_of_queries_does_not_grow_with_the_departures_in_the_range(dj
         slots = availability_search(option_id=option.pk, date_from=day, date_to=day + timedelta(days=31))
     assert len(slots) == 1 + 90
     assert len(one_day.captured_queries) <= 3
+
+
+def _epoch_us(moment):
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def test_rows_are_the_slots_facts_with_times_in_epoch_microseconds():
+    from availability.selectors import availability_rows
+
+    product, option, departure = make_bookable(capacity=10)
+    _sell(departure, 6)
+    day = departure.starts_at.astimezone(PRAGUE).date()
+    found = availability_rows(option_id=option.pk, date_from=day, date_to=day)
+    (slot,) = _search(option, departure)
+    (row,) = found.rows
+    assert row == (slot.departure_id, _epoch_us(slot.starts_at), _epoch_us(slot.ends_at), slot.all_day, slot.status,
+                   slot.vacancies, slot.capacity, _epoch_us(slot.cutoff_at))
+    assert (row[4], row[5], found.zone.key, found.prices) == (LIMITED, 4, product.timezone, slot.prices)
+
+
+def test_rows_for_a_caller_holding_the_product_take_one_query_and_no_prices(django_assert_num_queries):
+    from availability.selectors import availability_rows
+
+    product, option, departure = make_bookable(capacity=10, booking_cutoff_minutes=30)
+    day = departure.starts_at.astimezone(PRAGUE).date()
+    full = availability_rows(option_id=option.pk, date_from=day, date_to=day)
+    with django_assert_num_queries(1):
+        lean = availability_rows(option_id=option.pk, date_from=day, date_to=day, product=product)
+    assert (lean.rows, lean.zone, lean.prices) == (full.rows, full.zone, ())
