@@ -50,7 +50,10 @@ def _find_existing(draft: OrderDraft) -> Order | None:
         query = query.filter(partner__code=draft.partner_code)
     else:
         query = query.filter(partner__isnull=True)
-    return next(iter(query.order_by()[:1]), None)  # at most one row (unique constraints): no ORDER BY
+    # At most one row (unique constraints). Probe for its id first: a new order (the usual case) then costs
+    # a narrow query instead of reading every column.
+    found = next(iter(query.order_by().values_list("pk", flat=True)[:1]), None)
+    return None if found is None else Order.objects.get(pk=found)
 
 
 def _replay(existing: Order, draft: OrderDraft) -> SubmitResult:
