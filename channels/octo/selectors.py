@@ -65,12 +65,13 @@ def octo_operator() -> OperatorProfile | None:
 
 
 def octo_booking(*, partner: Partner, booking_uuid: str) -> Order | None:
-    """A reseller's own OCTO booking by its uuid, or None."""
-    return (
-        Order.objects.select_related("product", "option", "hold")
+    """A reseller's own OCTO booking by its uuid (with its product and option), or None."""
+    found = (
+        Order.objects.select_related("product", "option")
         .filter(channel=CHANNEL, partner=partner, external_reference=booking_uuid)
-        .first()
+        .order_by()[:1]  # one row at most (unique constraint): no ORDER BY
     )
+    return next(iter(found), None)
 
 
 def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
