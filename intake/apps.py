@@ -7,7 +7,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from intake import events
-        from intake.dispatch.services import outbox_event_fan_out
+        from intake.dispatch.services import outbox_events_fan_out
 
         # The outbox relay turns every committed event into delivery rows for the matching connectors.
-        events.subscribe("*", outbox_event_fan_out)
+        events.subscribe_batch("*", outbox_events_fan_out)

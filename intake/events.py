@@ -25,7 +25,9 @@ DEPARTURE_CLOSED = "departure.closed"
 AVAILABILITY_CHANGED = "availability.changed"
 
 Subscriber = Callable[[int], None]
+BatchSubscriber = Callable[[list[int]], None]
 _subscribers: dict[str, list[Subscriber]] = {}
+_batch_subscribers: dict[str, list[BatchSubscriber]] = {}
 
 
 def subscribe(topic: str, handler: Subscriber) -> None:
@@ -35,8 +37,23 @@ def subscribe(topic: str, handler: Subscriber) -> None:
         handlers.append(handler)
 
 
+def subscribe_batch(topic: str, handler: BatchSubscriber) -> None:
+    """Register `handler(event_ids)` for a topic, or "*" for all: told the ids of many events at once. Idempotent.
+
+    The relay passes the events of one batch in id order (a retry: one event at
+    a time). For a subscriber that queries per event, this saves round trips.
+    """
+    handlers = _batch_subscribers.setdefault(topic, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
 def subscribers(topic: str) -> list[Subscriber]:
     return [*_subscribers.get(topic, []), *_subscribers.get("*", [])]
+
+
+def batch_subscribers(topic: str) -> list[BatchSubscriber]:
+    return [*_batch_subscribers.get(topic, []), *_batch_subscribers.get("*", [])]
 
 
 def publish(*, topic: str, payload: dict, order=None, departure_id: int | None = None) -> OutboxEvent:

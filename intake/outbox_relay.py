@@ -21,13 +21,18 @@ one short transaction per batch.
   told an event twice (a retry after another subscriber failed; a task queue
   outside the database), so subscribers must be idempotent: the dispatch
   fan-out is, by the unique (connector, event) constraint.
-- A subscriber that raises: logged with its traceback; its savepoint rolls
-  back, the other subscribers of the event still run, the events after it
-  are relayed as usual. The event stays unrelayed with `relay_failures` + 1,
-  `relay_error` and `relay_retry_at` (2 s, doubling, at most an hour later);
-  then all its subscribers run again. Retries never stop: once the bug is
-  fixed, the event goes through. Events stuck this way are those with
-  `relayed_at` null and `relay_failures` > 0.
+- Batches: subscribers registered with `subscribe_batch` (the dispatch
+  fan-out) are told all events of a batch at once, so a batch costs a few
+  queries, not a few per event; no savepoints in this fast pass.
+- A subscriber that raises: the batch is rolled back and relayed again with
+  each subscriber call of each event in its own savepoint. The failure is
+  logged with its traceback; its savepoint rolls back, the event's other
+  subscribers still run, the other events of the batch are relayed as
+  usual. The event stays unrelayed with `relay_failures` + 1, `relay_error`
+  and `relay_retry_at` (2 s, doubling, at most an hour later); then all its
+  subscribers run again. Retries never stop: once the bug is fixed, the
+  event goes through. Events stuck this way are those with `relayed_at`
+  null and `relay_failures` > 0.
 """
 
 import logging
@@ -74,17 +79,47 @@ def _retry_delay(failures: int) -> timedelta:
     return timedelta(seconds=min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** min(failures, 32)))
 
 
-def _subscribers_run(event_id: int, topic: str) -> str:
-    """Run every subscriber of the event, each in its own savepoint; returns the first error ("" if none)."""
+class _OneByOne(Exception):
+    """Something failed in the fast pass: roll the batch back and relay it again, each call in a savepoint."""
+
+
+def _claim(now, batch: int) -> list[tuple[int, str, int]]:
+    return list(_locked(_pending(now)).values_list("pk", "topic", "relay_failures")[:batch])
+
+
+def _run_together(taken) -> None:
+    """The fast pass: each batch subscriber once with all its events, the others once per event; no savepoints."""
+    batches: dict = {}
+    for event_id, topic, _ in taken:
+        for handler in events.batch_subscribers(topic):
+            batches.setdefault(handler, []).append(event_id)
+    for handler, event_ids in batches.items():
+        handler(event_ids)
+    for event_id, topic, _ in taken:
+        for handler in events.subscribers(topic):
+            handler(event_id)
+
+
+def _run_isolated(event_id: int, topic: str) -> str:
+    """Every subscriber of one event, each in its own savepoint; returns the first error ("" if none)."""
     error = ""
-    for handler in events.subscribers(topic):
+    calls = [*((h, [event_id]) for h in events.batch_subscribers(topic)), *((h, event_id) for h in events.subscribers(topic))]
+    for handler, argument in calls:
         try:
             with transaction.atomic():
-                handler(event_id)
+                handler(argument)
         except Exception as exc:  # noqa: BLE001 - one broken subscriber must not stop the others
             log.exception("outbox subscriber %s failed for event %s (%s)", _handler_name(handler), event_id, topic)
             error = error or f"{_handler_name(handler)}: {exc!r}"[:2000]
     return error
+
+
+def _mark(relayed: list[int], failed: list[tuple[int, int, str]], now) -> None:
+    if relayed:
+        OutboxEvent.objects.filter(pk__in=relayed).update(relayed_at=timezone.now())
+    for event_id, failures, error in failed:
+        OutboxEvent.objects.filter(pk=event_id).update(
+            relay_failures=F("relay_failures") + 1, relay_error=error, relay_retry_at=now + _retry_delay(failures))
 
 
 def outbox_relay(*, batch: int = BATCH, now=None) -> int:
@@ -92,25 +127,35 @@ def outbox_relay(*, batch: int = BATCH, now=None) -> int:
 
     0 means nothing was due. A plain read comes first, so an idle relay opens no
     transaction (on SQLite a writing transaction takes the database's write lock).
+    The batch is first relayed in one go; if anything in it raises, that is
+    rolled back and the batch relayed again with every subscriber call of every
+    event in its own savepoint, so only the failing events are held back.
     """
     now = now or timezone.now()
     if not _pending(now).exists():
         return 0
+    try:
+        with transaction.atomic():
+            taken = _claim(now, batch)
+            try:
+                _run_together(taken)
+                _mark([event_id for event_id, _, _ in taken], [], now)
+            except Exception as exc:  # noqa: BLE001 - retried below, one call at a time
+                raise _OneByOne from exc
+        return len(taken)
+    except _OneByOne as failure:
+        log.warning("outbox relay: a batch of %s events failed (%r); relaying it one event at a time",
+                    len(taken), failure.__cause__)
     with transaction.atomic():
-        taken = list(_locked(_pending(now)).values_list("pk", "topic", "relay_failures")[:batch])
+        taken = _claim(now, batch)
         relayed, failed = [], []
         for event_id, topic, failures in taken:
-            error = _subscribers_run(event_id, topic)
+            error = _run_isolated(event_id, topic)
             if error:
                 failed.append((event_id, failures, error))
             else:
                 relayed.append(event_id)
-        if relayed:
-            OutboxEvent.objects.filter(pk__in=relayed).update(relayed_at=timezone.now())
-        for event_id, failures, error in failed:
-            OutboxEvent.objects.filter(pk=event_id).update(
-                relay_failures=F("relay_failures") + 1, relay_error=error,
-                relay_retry_at=now + _retry_delay(failures))
+        _mark(relayed, failed, now)
     return len(taken)
 
 

@@ -3,10 +3,16 @@
 from intake.periodic import register
 
 
-def deliveries_send_task(event_id: int):
+def deliveries_send_task(event_id: int):  # enqueued before deliveries_send_many_task existed; kept for those
     from intake.dispatch.services import deliveries_send
 
     return deliveries_send(event_id=event_id)
+
+
+def deliveries_send_many_task(event_ids: list[int]):
+    from intake.dispatch.services import deliveries_send_many
+
+    return deliveries_send_many(event_ids=event_ids)
 
 
 def delivery_send_task(delivery_id: int):

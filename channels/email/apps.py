@@ -7,7 +7,7 @@ class EmailChannelConfig(AppConfig):
     verbose_name = "E-mail channel"
 
     def ready(self) -> None:
-        from channels.email.examples import on_order_confirmed
+        from channels.email.examples import on_orders_confirmed
         from intake import events
 
-        events.subscribe(events.ORDER_CONFIRMED, on_order_confirmed)
+        events.subscribe_batch(events.ORDER_CONFIRMED, on_orders_confirmed)

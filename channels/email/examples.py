@@ -32,11 +32,12 @@ def labelled_example_record(*, event_id: int) -> LabelledExample | None:
     return example
 
 
-def on_order_confirmed(event_id: int) -> None:
-    """Outbox subscriber: only enqueue (see intake/events.py), and only for corrected e-mail orders."""
+def on_orders_confirmed(event_ids: list[int]) -> None:
+    """Outbox batch subscriber: only enqueue (see intake/events.py), and only for corrected e-mail orders."""
     from django_q.tasks import async_task
 
-    corrected = OutboxEvent.objects.filter(
-        pk=event_id, order__channel=CHANNEL, order__audit_events__action="order.resubmitted").exists()
-    if corrected:
+    corrected = (OutboxEvent.objects.filter(
+        pk__in=event_ids, order__channel=CHANNEL, order__audit_events__action="order.resubmitted")
+        .values_list("pk", flat=True).distinct().order_by("pk"))
+    for event_id in corrected:
         async_task("channels.email.tasks.email_labelled_example_task", event_id)

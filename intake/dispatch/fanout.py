@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from intake.dispatch.models import Connector, Delivery
 from intake.events import AVAILABILITY_CHANGED
-from intake.models import OutboxEvent
+from intake.models import Order, OutboxEvent
 
 
 def connector_wants(connector: Connector, event: OutboxEvent, order_partner_id: int | None) -> bool:
@@ -30,22 +30,39 @@ def _rows(connectors: list[Connector], events: list[OutboxEvent], partner_of: di
     ]
 
 
-def deliveries_create(*, event_id: int, now=None) -> int:
-    """Delivery rows for one event (and any earlier event of its order still missing one); returns how many connectors want it."""
-    now = now or timezone.now()
-    event = OutboxEvent.objects.filter(pk=event_id).select_related("order").only(
-        "pk", "topic", "order_id", "created_at", "order__partner_id").first()
-    if event is None:
-        return 0
-    partner_id = event.order.partner_id if event.order_id else None
-    wanting = [c for c in Connector.objects.filter(active=True) if connector_wants(c, event, partner_id)]
-    if not wanting:
-        return 0
-    events = [event]
-    if event.order_id:
-        # Earlier events of the same order must have their rows first, or the ordering guard cannot see them.
-        events = list(OutboxEvent.objects.filter(order_id=event.order_id, pk__lte=event.pk)
-                      .only("pk", "topic", "order_id", "created_at").order_by("pk"))
-    Delivery.objects.bulk_create(_rows(wanting, events, {event.order_id: partner_id}, now), ignore_conflicts=True)
-    return len(wanting)
+def deliveries_create_many(*, event_ids: list[int], now=None) -> list[int]:
+    """Delivery rows for these events (and any earlier event of their orders still missing one).
 
+    Returns the ids of the events some connector wants, in id order. Five queries
+    for any number of events.
+    """
+    now = now or timezone.now()
+    connectors = list(Connector.objects.filter(active=True))
+    if not connectors or not event_ids:
+        return []
+    fields = ("pk", "topic", "order_id", "created_at")
+    events = list(OutboxEvent.objects.filter(pk__in=event_ids).only(*fields).order_by("pk"))
+    order_ids = {e.order_id for e in events if e.order_id}
+    partner_of = dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "partner_id")) if order_ids else {}
+    wanted = [e for e in events if any(connector_wants(c, e, partner_of.get(e.order_id)) for c in connectors)]
+    if not wanted:
+        return []
+    # Earlier events of the same orders must have their rows first, or the ordering guard cannot see them.
+    last_of_order: dict[int, int] = {}
+    for e in wanted:
+        if e.order_id:
+            last_of_order[e.order_id] = max(e.pk, last_of_order.get(e.order_id, 0))
+    rows_for = {e.pk: e for e in wanted}
+    if last_of_order:
+        for e in (OutboxEvent.objects.filter(order_id__in=last_of_order, pk__lte=max(last_of_order.values()))
+                  .only(*fields)):
+            if e.pk <= last_of_order[e.order_id]:
+                rows_for.setdefault(e.pk, e)
+    rows = _rows(connectors, sorted(rows_for.values(), key=lambda e: e.pk), partner_of, now)
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return [e.pk for e in wanted]
+
+
+def deliveries_create(*, event_id: int, now=None) -> int:
+    """Delivery rows for one event (and earlier events of its order); returns 1 if some connector wants it, else 0."""
+    return len(deliveries_create_many(event_ids=[event_id], now=now))

@@ -6,14 +6,15 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from intake.dispatch.fanout import deliveries_create
+from intake.dispatch.fanout import deliveries_create_many
 from intake.dispatch.models import Connector, Delivery
 from intake.dispatch.sending import delivery_send, file_drop_flush, policy
 from intake.services.audit import audit_record
 
 log = logging.getLogger(__name__)
 
-SEND_TASK = "intake.tasks.deliveries_send_task"
+SEND_MANY_TASK = "intake.tasks.deliveries_send_many_task"
+SEND_CHUNK = 20  # events per send task: fewer queue round trips, and a backlog still spreads over the workers
 SEND_ONE_TASK = "intake.tasks.delivery_send_task"
 FLUSH_TASK = "intake.tasks.file_drop_flush_task"
 
@@ -35,22 +36,36 @@ def _enqueue_with_transaction(func: str, *args) -> None:
         transaction.on_commit(lambda: _enqueue(func, *args))  # Redis, or a task run in-process: after commit
 
 
-def outbox_event_fan_out(event_id: int) -> None:
-    """Outbox subscriber for every topic (run by the relay): create the event's delivery rows, enqueue their sending."""
-    if deliveries_create(event_id=event_id):
-        _enqueue_with_transaction(SEND_TASK, event_id)
+def outbox_events_fan_out(event_ids: list[int]) -> None:
+    """Outbox batch subscriber for every topic (run by the relay): create the events' delivery rows, enqueue sending.
+
+    One send task per SEND_CHUNK events that some connector wants.
+    """
+    wanted = deliveries_create_many(event_ids=event_ids)
+    for start in range(0, len(wanted), SEND_CHUNK):
+        _enqueue_with_transaction(SEND_MANY_TASK, wanted[start:start + SEND_CHUNK])
+
+
+def deliveries_send_many(*, event_ids: list[int]) -> dict[int, str]:
+    """Send (or write) every due delivery of these events, in event order; returns {delivery id: state}.
+
+    A file drop connector is flushed once (the flush writes all its due rows).
+    """
+    states, flushed = {}, {}
+    for delivery_id, connector_id, kind in (Delivery.objects.filter(event_id__in=event_ids).order_by("event_id", "pk")
+                                            .values_list("pk", "connector_id", "connector__kind")):
+        if kind == Connector.Kind.FILE_DROP:
+            if connector_id not in flushed:
+                flushed[connector_id] = file_drop_flush(connector_id=connector_id)
+            states[delivery_id] = flushed[connector_id]
+        else:
+            states[delivery_id] = delivery_send(delivery_id=delivery_id)
+    return states
 
 
 def deliveries_send(*, event_id: int) -> dict[int, str]:
     """Send (or write) every delivery of one event that is due; returns {delivery id: state}."""
-    states = {}
-    for delivery_id, connector_id, kind in (Delivery.objects.filter(event_id=event_id)
-                                            .values_list("pk", "connector_id", "connector__kind")):
-        if kind == Connector.Kind.FILE_DROP:
-            states[delivery_id] = file_drop_flush(connector_id=connector_id)
-        else:
-            states[delivery_id] = delivery_send(delivery_id=delivery_id)
-    return states
+    return deliveries_send_many(event_ids=[event_id])
 
 
 def deliveries_sweep(*, now=None, limit: int = 500, enqueue: bool = True) -> int:
