@@ -26,8 +26,8 @@ from intake.errors import (
     OrderNotFound,
     OverCapacity,
 )
-from intake.models import Order, OrderLine, OrderStatus
-from intake.services.audit import audit_record
+from intake.models import AuditEvent, Order, OrderLine, OrderStatus
+from intake.services.audit import audit_event, audit_record, audit_record_all
 from intake.services.orders import order_lines_write
 from intake.services.resolution import lines_resolve, option_resolve, slot_check_bookable
 
@@ -88,8 +88,9 @@ def order_confirm(*, order_id: int, actor: str, changes: OrderChanges | None = N
         elif order.status in LIVE:
             lines = _lines(order)
             changed: set[str] = set()
+            audit: list[AuditEvent] = []  # written together at the end, in one INSERT
             if changes is not None:
-                changed, lines = _apply(order, changes, actor, lines)
+                changed, lines = _apply(order, changes, actor, lines, audit)
             confirming = order.status == OrderStatus.HELD
             if confirming:
                 try:
@@ -102,8 +103,10 @@ def order_confirm(*, order_id: int, actor: str, changes: OrderChanges | None = N
                 changed |= {"status", "confirmed_at", "hold_expires_at"}
             _save(order, changed)
             if confirming:
-                audit_record(actor=actor, action="order.confirmed", order=order, departure=order.departure_id)
+                audit.append(audit_event(actor=actor, action="order.confirmed", order=order,
+                                         departure=order.departure_id))
                 events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=order_document(order, lines=lines))
+            audit_record_all(audit)
             return order
     raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
 
@@ -127,8 +130,10 @@ def order_amend(*, order_id: int, changes: OrderChanges, actor: str) -> Order:
         if _hold_is_expired(order):
             _mark_expired(order, actor)  # kept: the refusal is raised after the block
         elif order.status in LIVE:
-            changed, lines = _apply(order, changes, actor, _lines(order))
+            audit: list[AuditEvent] = []
+            changed, lines = _apply(order, changes, actor, _lines(order), audit)
             _save(order, changed)
+            audit_record_all(audit)
             if order.status == OrderStatus.CONFIRMED:
                 events.publish(topic=events.ORDER_AMENDED, order=order, payload=order_document(order, lines=lines))
             return order
@@ -136,9 +141,12 @@ def order_amend(*, order_id: int, changes: OrderChanges, actor: str) -> Order:
 
 
 def _apply(
-    order: Order, changes: OrderChanges, actor: str, lines: list[OrderLine]
+    order: Order, changes: OrderChanges, actor: str, lines: list[OrderLine], audit: list[AuditEvent]
 ) -> tuple[set[str], list[OrderLine]]:
-    """Set `changes` on the order and record them. Returns the fields the caller must save, and the lines."""
+    """Set `changes` on the order and add their audit event to `audit`.
+
+    Returns the fields the caller must save, and the order's lines. The caller writes both.
+    """
     before = order_document(order, lines=lines)
     changed: set[str] = set()
     if any(value is not None for value in (changes.product_code, changes.option_code, changes.start,
@@ -163,12 +171,14 @@ def _apply(
     if changes.channel_data is not None:
         order.channel_data = {**order.channel_data, **changes.channel_data}
         changed.add("channel_data")
-    audit_record(
-        actor=actor,
-        action="order.amended",
-        order=order,
-        departure=order.departure_id,
-        data={"before": before, "changes": changes.model_dump(mode="json", exclude_none=True)},
+    audit.append(
+        audit_event(
+            actor=actor,
+            action="order.amended",
+            order=order,
+            departure=order.departure_id,
+            data={"before": before, "changes": changes.model_dump(mode="json", exclude_none=True)},
+        )
     )
     return changed, lines
 
