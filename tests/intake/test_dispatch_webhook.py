@@ -159,3 +159,20 @@ def test_a_closed_departure_reaches_the_dispatch_system_with_its_orders(tmp_path
     closed = [r["body"] for r in received(tmp_path) if r["body"]["type"] == "departure.closed"]
     assert len(closed) == 1 and closed[0]["data"]["reason"] == "high water"
     assert closed[0]["data"]["orders"] == [str(orders[1].uuid)]  # the first order was cancelled before
+
+
+def test_one_send_task_for_a_relayed_batch_delivers_every_event_in_order_per_order(tmp_path):
+    from intake.dispatch.services import deliveries_send_many
+    from intake.outbox_relay import outbox_relay_backlog
+
+    port = free_port()
+    connector, secret = webhook_connector(port=port)
+    orders_with_history(3)
+    outbox_relay_backlog()
+    with running_receiver(port=port, state=ReceiverState(secrets=[secret], out_dir=tmp_path)):
+        deliveries_send_many(event_ids=list(OutboxEvent.objects.values_list("pk", flat=True)))
+    assert not Delivery.objects.filter(delivered_at__isnull=True).exists()
+    records = received(tmp_path)
+    assert len(records) == Delivery.objects.count()
+    assert_in_order_per_order(records)
+    assert max(Delivery.objects.values_list("attempts", flat=True)) == 1  # no row claimed twice
