@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from availability.models import Departure, DepartureStatus, Hold, HoldStatus, Option, Product, Schedule, Unit
@@ -65,7 +66,8 @@ _PRODUCT_SQL = (
 _DEPARTURES_SQL = (
     "SELECT d.id, {starts}, {ends}, d.all_day, d.capacity, d.held, d.confirmed, d.status, "
     f"CASE WHEN d.held > 0 THEN (SELECT COALESCE(SUM(h.quantity), 0) FROM {Hold._meta.db_table} h "
-    "  WHERE h.departure_id = d.id AND h.status = %s AND h.expires_at <= %s AND h.test_mode = %s) ELSE 0 END "
+    f"  WHERE h.departure_id = d.id AND h.status = '{HoldStatus.HELD.value}' AND h.expires_at <= %s AND NOT h.test_mode) "
+    "ELSE 0 END "
     f"FROM {Departure._meta.db_table} d "
     f"WHERE d.schedule_id IN (SELECT so.schedule_id FROM {Schedule.options.through._meta.db_table} so "
     "  WHERE so.option_id = %s) AND d.starts_at >= %s AND d.starts_at < %s{only} ORDER BY d.starts_at"
@@ -73,8 +75,8 @@ _DEPARTURES_SQL = (
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _search_cursor():
-    """The cursor for the two search statements.
+def _search_cursor(db):
+    """The cursor of connection `db` for the two search statements.
 
     On PostgreSQL they are prepared once per connection: on a large
     catalogue planning them took longer than running them. Django turns
@@ -84,22 +86,24 @@ def _search_cursor():
     wrapped by Django (query logging, transactions). A pooler in front of
     PostgreSQL must support prepared statements (pgbouncer >= 1.21 does).
     """
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    if not is_psycopg3:
-        return connection.cursor()
-    connection.ensure_connection()
-    return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+    prepared_cursor = _prepared_cursor_class() if db.vendor == "postgresql" else None
+    if prepared_cursor is None:
+        return db.cursor()
+    db.ensure_connection()
+    return db._prepare_cursor(prepared_cursor(db.connection))
 
 
 _PreparedCursor = None
 
 
 def _prepared_cursor_class():
+    """psycopg 3's cursor that prepares its statements, or None under psycopg 2."""
     global _PreparedCursor
     if _PreparedCursor is None:
+        from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+        if not is_psycopg3:
+            return None
         import psycopg
 
         class PreparedCursor(psycopg.Cursor):
@@ -117,26 +121,28 @@ def _prepared_cursor_class():
     return _PreparedCursor
 
 
-def _departure_rows(cursor, option_id: int, start: datetime, end: datetime, now: datetime, departure_ids) -> list[tuple]:
+@lru_cache(maxsize=64)
+def _departures_sql(postgres: bool, ids: int | None) -> str:
+    only = "" if ids is None else f" AND d.id IN ({', '.join(['%s'] * ids)})"
+    if postgres:
+        # Integer microseconds load several times faster than timestamptz text.
+        return _DEPARTURES_SQL.format(starts="(EXTRACT(EPOCH FROM d.starts_at) * 1000000)::bigint",
+                                      ends="(EXTRACT(EPOCH FROM d.ends_at) * 1000000)::bigint", only=only)
+    return _DEPARTURES_SQL.format(starts="d.starts_at", ends="d.ends_at", only=only)
+
+
+def _departure_rows(db, cursor, option_id: int, start: datetime, end: datetime, now: datetime, departure_ids) -> list[tuple]:
     """Rows (id, starts_at, ends_at, all_day, capacity, held, confirmed, status, stale seats),
     times as integer microseconds since the epoch (UTC)."""
-    ops = connection.ops
-    params = [HoldStatus.HELD, ops.adapt_datetimefield_value(now), False, option_id,
-              ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
-    only = ""
+    ops = db.ops
+    params = [ops.adapt_datetimefield_value(now), option_id, ops.adapt_datetimefield_value(start),
+              ops.adapt_datetimefield_value(end)]
     if departure_ids is not None:
         if not departure_ids:
             return []
-        only = f" AND d.id IN ({', '.join(['%s'] * len(departure_ids))})"
         params += list(departure_ids)
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        # Integer microseconds load several times faster than timestamptz text.
-        sql = _DEPARTURES_SQL.format(starts="(EXTRACT(EPOCH FROM d.starts_at) * 1000000)::bigint",
-                                     ends="(EXTRACT(EPOCH FROM d.ends_at) * 1000000)::bigint", only=only)
-    else:
-        sql = _DEPARTURES_SQL.format(starts="d.starts_at", ends="d.ends_at", only=only)
-    cursor.execute(sql, params)
+    postgres = db.vendor == "postgresql"
+    cursor.execute(_departures_sql(postgres, None if departure_ids is None else len(departure_ids)), params)
     rows = cursor.fetchall()
     if postgres:
         return rows
@@ -199,7 +205,8 @@ def availability_rows(
     are queried.
     """
     now = now or timezone.now()
-    with _search_cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # once: every attribute read through django.db.connection costs a lookup
+    with _search_cursor(db) as cursor:
         if product is None:
             cursor.execute(_PRODUCT_SQL, [option_id])
             product_rows = cursor.fetchall()
@@ -212,7 +219,7 @@ def availability_rows(
         zone = ZoneInfo(tz_name)
         start = datetime.combine(date_from, datetime.min.time(), tzinfo=zone)
         end = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-        departures = _departure_rows(cursor, option_id, start, end, now, departure_ids)
+        departures = _departure_rows(db, cursor, option_id, start, end, now, departure_ids)
     prices = tuple(UnitPrice(*row[3:]) for row in product_rows if row[3] is not None)
     now_us = _epoch_us(now)
     horizon_us = now_us + horizon_days * 86_400 * _US_PER_S

@@ -37,6 +37,20 @@ def test_local_time_text_is_what_isoformat_writes(zone_name):
         assert of_day == ((local.hour * 60 + local.minute) * 60 + local.second) * 1_000_000 + local.microsecond
 
 
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_a_slots_three_texts_are_what_isoformat_and_utc_text_write(zone_name):
+    zone = ZoneInfo(zone_name)
+    times = TimeTexts(zone)
+    lengths = [timedelta(microseconds=1), timedelta(hours=1), timedelta(hours=8, minutes=30), timedelta(hours=25)]
+    cutoffs = [timedelta(0), timedelta(minutes=75), timedelta(hours=20), timedelta(days=2)]
+    for n, start in enumerate(_instants()):
+        end, cutoff = start + lengths[n % 4], start - cutoffs[n // 4 % 4]
+        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+        texts = times.slot(epoch_us(start), epoch_us(end), epoch_us(cutoff))
+        assert texts[0::2] == (local_start.isoformat(), local_end.isoformat(), utc_text(cutoff)), start
+        assert texts[1] == times.local(epoch_us(start))[1] and texts[3] == times.local(epoch_us(end))[1]
+
+
 def test_local_time_text_of_a_zone_with_seconds_in_its_offset():
     moment = datetime(1890, 6, 1, 12, 0, tzinfo=UTC)  # Prague's local mean time: +00:57:44
     assert TimeTexts(ZoneInfo("Europe/Prague")).local(epoch_us(moment))[0] == moment.astimezone(ZoneInfo("Europe/Prague")).isoformat()
