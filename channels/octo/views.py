@@ -33,7 +33,8 @@ from channels.octo.selectors import (
     octo_product_unit_codes,
     octo_products,
 )
-from channels.octo.slots import SlotRowsJson, calendar_wire, epoch_us, parse_availability_id
+from channels.octo.slots import SlotRowsJson, calendar_wire, parse_availability_id
+from channels.octo.time_texts import epoch_us
 from channels.octo.webhooks import octo_webhook_create, octo_webhook_delete, octo_webhooks
 from intake.errors import IntakeError
 from intake.models import Order, OrderStatus

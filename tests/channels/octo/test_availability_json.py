@@ -8,7 +8,8 @@ import pytest
 
 from availability.selectors import availability_search
 from channels.octo.context import OctoContext
-from channels.octo.slots import SlotWire, TimeTexts, epoch_us, utc_text
+from channels.octo.slots import SlotWire, utc_text
+from channels.octo.time_texts import TimeTexts, epoch_us
 
 # Daylight-saving changes of 1 hour and 30 minutes, offsets of :30 and :45, south and north, and an LMT offset with seconds.
 ZONES = ["Europe/Prague", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns",
