@@ -5,15 +5,18 @@
 
 Creates (after dropping it) the database `intake_dispatch_bench` next to the one
 DATABASE_URL names and migrates it; starts the reference receiver
-(`manage.py dispatch_receiver`) and a django-q2 worker (`manage.py qcluster`,
-ORM broker, Q_WORKERS workers) as separate processes; configures one webhook
-connector; then submits --orders orders through the one door at --rate orders
-per second. Each order commits order.created and order.confirmed (both are
-delivered). The commit time of each event is taken by an outbox subscriber
-(which runs right after commit); the receipt time is what the receiver wrote.
+(`manage.py dispatch_receiver`), the outbox relay (`manage.py outbox_relay`)
+and a django-q2 worker (`manage.py qcluster`, ORM broker, Q_WORKERS workers) as
+separate processes; configures one webhook connector; then submits --orders
+orders through the one door at --rate orders per second. Each order commits
+order.created and order.confirmed (both are delivered). The commit time of an
+order's events is taken by the submitting thread right after submit() returned
+(its transaction has committed); the receipt time is what the receiver wrote.
+So the latency includes the relay's poll and fan-out, the worker's poll and the
+POST.
 
-Prints p50/p95/max for order.created and for all events, and writes
-bench/results/dispatch-<date>.json. See bench/README.md.
+Prints p50/p95/max for order.created and for all events, and the load average,
+and writes bench/results/dispatch-<date>.json. See bench/README.md.
 """
 
 import argparse
@@ -72,7 +75,8 @@ def _wait_for_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-def _submit_orders(args, product, departure, partner) -> float:
+def _submit_orders(args, product, departure, partner, committed: dict[int, float]) -> float:
+    """Submit the orders from --clients threads; committed[order id] = the time right after its commit."""
     from django.db import connection
 
     from intake.services import submit
@@ -89,8 +93,9 @@ def _submit_orders(args, product, departure, partner) -> float:
                 i = next(counter, None)
             if i is None:
                 break
-            submit(draft=make_draft(product=product, departure=departure, partner=partner,
-                                    external_reference=f"bench-{i}"))
+            order = submit(draft=make_draft(product=product, departure=departure, partner=partner,
+                                            external_reference=f"bench-{i}")).order
+            committed[order.pk] = time.time()  # submit() runs in its own transaction: it has committed
             next_at += interval
             time.sleep(max(0.0, next_at - time.monotonic()))
         connection.close()
@@ -120,15 +125,12 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from intake import events
     from intake.dispatch.models import Connector, Delivery, WebhookSecret, new_webhook_secret
     from intake.dispatch.receiver import received
     from intake.models import OutboxEvent
     from tests.factories import make_bookable, make_partner
 
-    committed: dict[int, float] = {}
-    events.subscribe(events.ORDER_CREATED, lambda event_id: committed.__setitem__(event_id, time.time()))
-    events.subscribe(events.ORDER_CONFIRMED, lambda event_id: committed.__setitem__(event_id, time.time()))
+    committed: dict[int, float] = {}  # order id -> time right after its commit
 
     product, option, departure = make_bookable(capacity=1_000_000)
     partner = make_partner(code="bench-partner")
@@ -141,29 +143,35 @@ def main() -> int:
     env = dict(os.environ)
     receiver = _process("dispatch_receiver", "--port", str(args.port), "--secret", secret, "--out", str(inbox), env=env)
     worker = _process("qcluster", env=env)
+    relay = _process("outbox_relay", env=env)
+    load_before = os.getloadavg()
     try:
         _wait_for_port(args.port)
         time.sleep(3)  # the cluster forks its workers
-        elapsed = _submit_orders(args, product, departure, partner)
-        expected = Delivery.objects.count()
+        elapsed = _submit_orders(args, product, departure, partner, committed)
         deadline = time.monotonic() + 120
+        while OutboxEvent.objects.filter(relayed_at__isnull=True).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        expected = Delivery.objects.count()
         while len(list(inbox.glob("*.json"))) < expected and time.monotonic() < deadline:
             time.sleep(0.5)
+        load_after = os.getloadavg()
     finally:
-        for process in (worker, receiver):
+        for process in (relay, worker, receiver):
             os.killpg(process.pid, 15)
-        for process in (worker, receiver):
+        for process in (relay, worker, receiver):
             try:
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, 9)
 
-    by_msg = {f"msg_{u.hex}": (pk, topic) for pk, u, topic in OutboxEvent.objects.values_list("pk", "uuid", "topic")}
+    by_msg = {f"msg_{u.hex}": (order_id, topic)
+              for order_id, u, topic in OutboxEvent.objects.values_list("order_id", "uuid", "topic")}
     latency = {"order.created": [], "all": []}
     records = received(inbox)
     for record in records:
-        event_id, topic = by_msg[record["webhook_id"]]
-        seconds = record["received_at"] - committed[event_id]
+        order_id, topic = by_msg[record["webhook_id"]]
+        seconds = record["received_at"] - committed[order_id]
         latency["all"].append(seconds)
         if topic == "order.created":
             latency["order.created"].append(seconds)
@@ -171,8 +179,15 @@ def main() -> int:
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cpus, {platform.python_version()}",
         "orders": args.orders, "rate_per_s": args.rate, "clients": args.clients, "q_workers": args.workers,
+        "load_average_1_5_15": {"before": [round(x, 2) for x in load_before],
+                                "after": [round(x, 2) for x in load_after]},
         "submit_seconds": round(elapsed, 1), "deliveries": Delivery.objects.count(), "received": len(records),
+        "unrelayed": OutboxEvent.objects.filter(relayed_at__isnull=True).count(),
         "undelivered": Delivery.objects.filter(delivered_at__isnull=True).count(),
+        # created_at (inside the submitting transaction) to relayed_at: how far the relay trailed the commits.
+        "relay_lag": _percentiles([(relayed - created).total_seconds() for created, relayed in
+                                   OutboxEvent.objects.filter(relayed_at__isnull=False)
+                                   .values_list("created_at", "relayed_at")]),
         "order_created": _percentiles(latency["order.created"]) if latency["order.created"] else None,
         "all_events": _percentiles(latency["all"]) if latency["all"] else None,
     }
