@@ -180,6 +180,69 @@ def delivery_send(*, delivery_id: int) -> str:
     return state
 
 
+
+def webhook_deliveries_send(*, delivery_ids: list[int], now=None) -> dict[int, str]:
+    """Send several webhook deliveries after one claim; returns {delivery id: state} for those claimed.
+
+    One short transaction locks the due rows (rows another worker holds are
+    skipped) and claims those the ordering guard lets go; the guard ignores the
+    rows claimed here together, since they go out in event order. Then, with no
+    transaction open, each is sent and recorded as delivery_send does. After a
+    failure the rest of that connector's rows (its order's later events among
+    them) are handed back unattempted, so a receiver that is down costs one
+    attempt, not one per row. A chain delivered to its end goes straight on with
+    the next event of its order outside this batch.
+    """
+    if connection.in_atomic_block:
+        raise RuntimeError("deliveries are sent after commit, never inside a transaction")
+    now = now or timezone.now()
+    rules = policy()
+    with transaction.atomic():
+        ids = list(_locked(Delivery.objects.filter(_due(now, rules), pk__in=delivery_ids, connector__active=True,
+                                                   connector__kind=Connector.Kind.WEBHOOK))
+                   .values_list("pk", flat=True))
+        query = Delivery.objects.filter(pk__in=ids)
+        if ORDERING_GUARD:
+            query = query.exclude(_earlier_pending(excluding=ids))
+        batch = list(query.select_related("event", "connector").order_by("event_id", "pk"))
+        if not batch:
+            return {}
+        token = _claim([d.pk for d in batch], now)
+    states, failed_connectors, handed_back, chain_ends = {}, set(), [], {}
+    for d in batch:
+        d.claim, d.attempts, d.in_flight_since = token, d.attempts + 1, now
+        if ORDERING_GUARD and d.connector_id in failed_connectors:  # without it, an order's later events overtake
+            handed_back.append(d.pk)
+            continue
+        states[d.pk] = delivery_record(delivery=d, outcome=_webhook_attempt(d))
+        if states[d.pk] != "delivered":
+            failed_connectors.add(d.connector_id)
+        elif d.order_id is not None:
+            chain_ends[(d.connector_id, d.order_id)] = d.event_id
+    if handed_back:
+        Delivery.objects.filter(pk__in=handed_back, claim=token, delivered_at__isnull=True).update(
+            in_flight_since=None, claim="", attempts=F("attempts") - 1)
+        states.update(dict.fromkeys(handed_back, "handed back"))
+    for delivery_id in _chain_successors(chain_ends, failed_connectors):
+        states[delivery_id] = delivery_send(delivery_id=delivery_id)
+    return states
+
+
+def _chain_successors(chain_ends: dict[tuple[int, int], int], failed_connectors: set[int]) -> list[int]:
+    """For each (connector, order) delivered up to an event: its next pending delivery, if any (one query)."""
+    chains = {chain: last for chain, last in chain_ends.items() if chain[0] not in failed_connectors}
+    if not chains:
+        return []
+    following = {}
+    for pk, connector_id, order_id, event_id in (
+            Delivery.objects.filter(order_id__in={order for _, order in chains}, delivered_at__isnull=True,
+                                    dead_at__isnull=True).order_by("event_id")
+            .values_list("pk", "connector_id", "order_id", "event_id")):
+        chain = (connector_id, order_id)
+        if chain in chains and event_id > chains[chain]:
+            following.setdefault(chain, pk)
+    return list(following.values())
+
 def file_drop_flush(*, connector_id: int, now=None, limit: int = 1000) -> str:
     """Write every due delivery of a file-drop connector (one file, or one per event); all or nothing."""
     if connection.in_atomic_block:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from intake.dispatch.fanout import deliveries_create_many
 from intake.dispatch.models import Connector, Delivery
-from intake.dispatch.sending import delivery_send, file_drop_flush, policy
+from intake.dispatch.sending import delivery_send, file_drop_flush, policy, webhook_deliveries_send
 from intake.services.audit import audit_record
 
 log = logging.getLogger(__name__)
@@ -49,25 +49,22 @@ def outbox_events_fan_out(event_ids: list[int]) -> None:
 def deliveries_send_many(*, event_ids: list[int]) -> dict[int, str]:
     """Send (or write) every due delivery of these events, in event order; returns {delivery id: state}.
 
-    A file drop connector is flushed once (the flush writes all its due rows).
-    Of an order's deliveries to one connector only the first is started: once
-    delivered, the send goes straight on with the next (the ordering guard
-    would hold the later ones back anyway).
+    Webhook deliveries go out after one claim for all of them (webhook_deliveries_send);
+    a file drop connector is flushed once (the flush writes all its due rows).
     """
-    states, flushed, chains = {}, {}, set()
-    for delivery_id, connector_id, order_id, kind in (
+    states, flushed, webhooks = {}, {}, []
+    for delivery_id, connector_id, kind in (
             Delivery.objects.filter(event_id__in=event_ids).order_by("event_id", "pk")
-            .values_list("pk", "connector_id", "order_id", "connector__kind")):
+            .values_list("pk", "connector_id", "connector__kind")):
         if kind == Connector.Kind.FILE_DROP:
             if connector_id not in flushed:
                 flushed[connector_id] = file_drop_flush(connector_id=connector_id)
             states[delivery_id] = flushed[connector_id]
-        elif order_id is not None and (connector_id, order_id) in chains:
-            states[delivery_id] = "after its order's earlier event"
         else:
-            if order_id is not None:
-                chains.add((connector_id, order_id))
-            states[delivery_id] = delivery_send(delivery_id=delivery_id)
+            webhooks.append(delivery_id)
+    if webhooks:
+        states.update(dict.fromkeys(webhooks, "not due"))
+        states.update(webhook_deliveries_send(delivery_ids=webhooks))
     return states
 
 

@@ -176,3 +176,34 @@ def test_one_send_task_for_a_relayed_batch_delivers_every_event_in_order_per_ord
     assert len(records) == Delivery.objects.count()
     assert_in_order_per_order(records)
     assert max(Delivery.objects.values_list("attempts", flat=True)) == 1  # no row claimed twice
+
+
+def _batch_whose_first_event_fails(tmp_path):
+    """One send task for all events of an order; the receiver answers 503 to the first request."""
+    from intake.dispatch.services import deliveries_send_many
+    from intake.outbox_relay import outbox_relay_backlog
+
+    port = free_port()
+    connector, secret = webhook_connector(port=port)
+    orders_with_history(1)
+    outbox_relay_backlog()
+    with running_receiver(port=port, state=ReceiverState(secrets=[secret], out_dir=tmp_path, fail_first=1)):
+        deliveries_send_many(event_ids=list(OutboxEvent.objects.values_list("pk", flat=True)))
+        after_the_task = list(Delivery.objects.order_by("event_id").values_list("attempts", "in_flight_since", "claim"))
+        sweep_until_delivered()
+    return after_the_task, received(tmp_path)
+
+
+def test_in_a_send_task_a_failed_event_hands_the_rest_back_unattempted_and_order_holds(tmp_path):
+    after_the_task, records = _batch_whose_first_event_fails(tmp_path)
+    assert after_the_task[0][0] == 1  # order.created: tried once, failed
+    assert all(row == (0, None, "") for row in after_the_task[1:])  # the others: back in the queue, never tried
+    assert [r["body"]["type"] for r in records] == ["order.created", "order.confirmed", "order.amended",
+                                                      "order.cancelled"]
+
+
+def test_canary_without_the_guard_a_send_task_lets_later_events_overtake_the_failed_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(sending, "ORDERING_GUARD", False)
+    _, records = _batch_whose_first_event_fails(tmp_path)
+    with pytest.raises(AssertionError, match="out of order"):
+        assert_in_order_per_order(records)
