@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from availability.models import Departure, Option, Product, Resource, Schedule, Unit
 from intake.models import OperatorProfile, Partner, PartnerProductMapping
@@ -140,7 +141,9 @@ def test_the_demo_catalogue_loads():
     assert OperatorProfile.objects.get().name == demo["operator"]["name"]
 
 
-def test_importing_twice_changes_no_counts():
+def test_importing_twice_changes_no_counts(monkeypatch):
+    started = timezone.now()  # both imports on the same day, even when run at local midnight
+    monkeypatch.setattr(timezone, "now", lambda: started)
     _import(str(DEMO), "--generate-days", "3")
     first = _counts()
     summary = _import(str(DEMO), "--generate-days", "3")
