@@ -15,21 +15,25 @@ from django.db import connection
 _PreparedCursor = None
 
 
-def prepared_cursor():
-    """Django's cursor on other databases; on PostgreSQL (psycopg 3) a preparing one."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    if not is_psycopg3:
-        return connection.cursor()
-    connection.ensure_connection()
-    return connection._prepare_cursor(_cursor_class()(connection.connection))
+def prepared_cursor(db=None):
+    """A cursor of `db` (default: the default connection): Django's own on other
+    databases and under psycopg 2; on PostgreSQL with psycopg 3 a preparing one."""
+    db = db or connection
+    cursor_class = _cursor_class() if db.vendor == "postgresql" else None
+    if cursor_class is None:
+        return db.cursor()
+    db.ensure_connection()
+    return db._prepare_cursor(cursor_class(db.connection))
 
 
 def _cursor_class():
+    """psycopg 3's cursor that prepares its statements, or None under psycopg 2."""
     global _PreparedCursor
     if _PreparedCursor is None:
+        from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+        if not is_psycopg3:
+            return None
         import psycopg
 
         class PreparedCursor(psycopg.Cursor):

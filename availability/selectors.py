@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from availability.models import Departure, DepartureStatus, Hold, HoldStatus, Option, Product, Schedule, Unit
+from availability.prepared_cursor import prepared_cursor
 
 AVAILABLE = "AVAILABLE"
 LIMITED = "LIMITED"
@@ -73,52 +74,6 @@ _DEPARTURES_SQL = (
     "  WHERE so.option_id = %s) AND d.starts_at >= %s AND d.starts_at < %s{only} ORDER BY d.starts_at"
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _search_cursor(db):
-    """The cursor of connection `db` for the two search statements.
-
-    On PostgreSQL they are prepared once per connection: on a large
-    catalogue planning them took longer than running them. Django turns
-    psycopg's statement preparation off for the connection (prepare_threshold
-    None, for the sake of poolers); this cursor turns it on only while it
-    runs its own statement, so no other query changes behaviour. It is still
-    wrapped by Django (query logging, transactions). A pooler in front of
-    PostgreSQL must support prepared statements (pgbouncer >= 1.21 does).
-    """
-    prepared_cursor = _prepared_cursor_class() if db.vendor == "postgresql" else None
-    if prepared_cursor is None:
-        return db.cursor()
-    db.ensure_connection()
-    return db._prepare_cursor(prepared_cursor(db.connection))
-
-
-_PreparedCursor = None
-
-
-def _prepared_cursor_class():
-    """psycopg 3's cursor that prepares its statements, or None under psycopg 2."""
-    global _PreparedCursor
-    if _PreparedCursor is None:
-        from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-        if not is_psycopg3:
-            return None
-        import psycopg
-
-        class PreparedCursor(psycopg.Cursor):
-            def execute(self, query, params=None, *, prepare=True, binary=None):
-                conn = self.connection
-                saved = conn.prepare_threshold
-                if saved is None:
-                    conn.prepare_threshold = 1_000_000  # only explicit prepare=True prepares
-                try:
-                    return super().execute(query, params, prepare=prepare, binary=binary)
-                finally:
-                    conn.prepare_threshold = saved
-
-        _PreparedCursor = PreparedCursor
-    return _PreparedCursor
 
 
 @lru_cache(maxsize=64)
@@ -206,7 +161,7 @@ def availability_rows(
     """
     now = now or timezone.now()
     db = connections[DEFAULT_DB_ALIAS]  # once: every attribute read through django.db.connection costs a lookup
-    with _search_cursor(db) as cursor:
+    with prepared_cursor(db) as cursor:  # planning cost more than running on a large catalogue
         if product is None:
             cursor.execute(_PRODUCT_SQL, [option_id])
             product_rows = cursor.fetchall()
