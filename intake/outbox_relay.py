@@ -103,7 +103,8 @@ def _run_together(taken) -> None:
 def _run_isolated(event_id: int, topic: str) -> str:
     """Every subscriber of one event, each in its own savepoint; returns the first error ("" if none)."""
     error = ""
-    calls = [*((h, [event_id]) for h in events.batch_subscribers(topic)), *((h, event_id) for h in events.subscribers(topic))]
+    calls = [*((h, [event_id]) for h in events.batch_subscribers(topic)),
+             *((h, event_id) for h in events.subscribers(topic))]
     for handler, argument in calls:
         try:
             with transaction.atomic():
