@@ -86,6 +86,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     _db["CONN_HEALTH_CHECKS"] = True
+    # Only the hot statements are prepared (availability/prepared_cursor.py). With PostgreSQL's
+    # default mode their custom plans lost to the generic one on cost and were re-planned on
+    # every run (planning cost more than executing); the generic plan is the same index scan.
+    _plan_mode = os.environ.get("PG_PLAN_CACHE_MODE", "force_generic_plan")
+    if _plan_mode:
+        _db.setdefault("OPTIONS", {})["options"] = f"-c plan_cache_mode={_plan_mode}"
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
