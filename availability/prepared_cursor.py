@@ -7,7 +7,8 @@ None, for the sake of poolers); this cursor turns it on only while it runs its
 own statement, so no other query changes behaviour. It is still wrapped by
 Django (query logging, transactions). A pooler in front of PostgreSQL must
 support prepared statements (pgbouncer >= 1.21 does). Parameters are bound on
-the server, so SQL that leaves a parameter's type open must cast it.
+the server, so SQL that leaves a parameter's type open must cast it; results
+come back in binary, which spares both sides the text conversion of ~140 rows.
 """
 
 from django.db import connection
@@ -37,7 +38,7 @@ def _cursor_class():
         import psycopg
 
         class PreparedCursor(psycopg.Cursor):
-            def execute(self, query, params=None, *, prepare=True, binary=None):
+            def execute(self, query, params=None, *, prepare=True, binary=True):
                 conn = self.connection
                 saved = conn.prepare_threshold
                 if saved is None:
