@@ -136,21 +136,10 @@ class TimeTexts:
         if offset is None or not 0 <= end_of_utc_day < _DAY_US:
             return (*self.local(starts_us), *self.local(ends_us), self.utc(cutoff_us))
         offset_us, offset_text = offset
-        start_day = end_day = utc_day
-        start_of_day = utc_of_day + offset_us
-        if start_of_day < 0:
-            start_day -= 1
-            start_of_day += _DAY_US
-        elif start_of_day >= _DAY_US:
-            start_day += 1
-            start_of_day -= _DAY_US
-        end_of_day = end_of_utc_day + offset_us
-        if end_of_day < 0:
-            end_day -= 1
-            end_of_day += _DAY_US
-        elif end_of_day >= _DAY_US:
-            end_day += 1
-            end_of_day -= _DAY_US
+        # The local day may be the UTC day's neighbour; floor division carries it either way.
+        start_shift, start_of_day = divmod(utc_of_day + offset_us, _DAY_US)
+        end_shift, end_of_day = divmod(end_of_utc_day + offset_us, _DAY_US)
+        start_day, end_day = utc_day + start_shift, utc_day + end_shift
         cutoff_of_utc_day = utc_of_day + (cutoff_us - starts_us)
         if 0 <= cutoff_of_utc_day < _DAY_US:
             cutoff = _DATE_TEXTS[utc_day] + _UTC_TIME_TEXTS[cutoff_of_utc_day]
