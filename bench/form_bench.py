@@ -22,7 +22,6 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import random
 import re
 import statistics
@@ -38,7 +37,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import bench_database, gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
+from harness import bench_database, environment, gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
 
 PRODUCTS = ("river-cruise-50", "lunch-cruise", "sunset-sail", "river-museum")
 LUA = """
@@ -211,18 +210,6 @@ def _cpu_per_request(token: str, rng: random.Random, count: int = 40) -> dict:
     }
 
 
-def _environment() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return {"python": platform.python_version(), "postgresql": server, "cpus": os.cpu_count(),
-            "machine": platform.machine(), "date": date.today().isoformat(),
-            # Other work on the machine skews every number: keep the 1-minute load with them.
-            "load_average_1min": round(os.getloadavg()[0], 2)}
-
-
 def main() -> None:
     args = _args()
     bench_url = _database_prepare(args)
@@ -244,13 +231,13 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    report = {"environment": _environment(), "dataset": dataset, "server": {"workers": args.workers},
+    report = {"environment": environment(), "dataset": dataset, "server": {"workers": args.workers},
               "cpu_per_request": cpu, "form_page": page, "availability_json": availability, "bookings": bookings}
     out = Path(args.out or ROOT / "bench" / "results" / f"form-{date.today().isoformat()}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str))
     print(f"departures: {dataset['departures_total']}   gunicorn: {args.workers} sync workers   "
-          f"load average: {report['environment']['load_average_1min']} on {os.cpu_count()} CPUs")
+          f"load average: {report['environment']['load_average_after']} on {os.cpu_count()} CPUs")
     print(f"{'GET':<28}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for label, run in (("form page", page), ("availability.json", availability)):
         print(f"{label:<28}{run['connections']:>6}{run['requests_per_s']:>10.0f}{run['p50_ms']:>9.2f}"

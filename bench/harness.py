@@ -52,3 +52,18 @@ def wrk_ms(text: str) -> float:
     """wrk prints latencies as 812.00us, 3.41ms or 1.02s: milliseconds."""
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 3)
+
+
+def environment() -> dict:
+    """Python, PostgreSQL, cores and the load average (other work on the machine skews every number)."""
+    import platform
+    from datetime import date
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    return {"python": platform.python_version(), "postgresql": server, "cpus": os.cpu_count(),
+            "machine": platform.machine(), "date": date.today().isoformat(),
+            "load_average_after": [round(x, 1) for x in os.getloadavg()]}

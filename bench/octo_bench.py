@@ -20,7 +20,6 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import random
 import re
 import statistics
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import bench_database, gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
+from harness import bench_database, environment, gunicorn_start, wrk_ms  # noqa: E402  (bench/ is on sys.path)
 
 TARGET_P99_MS = 20.0
 TARGET_RPS = 500.0
@@ -230,17 +229,6 @@ def _bookings(args, key: str, rng: random.Random, server: subprocess.Popen) -> d
     }
 
 
-def _environment() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return {"python": platform.python_version(), "postgresql": server, "cpus": os.cpu_count(),
-            "machine": platform.machine(), "date": date.today().isoformat(),
-            "load_average_after": [round(x, 1) for x in os.getloadavg()]}
-
-
 def main() -> None:
     args = _args()
     bench_url = _database_prepare(args)
@@ -271,7 +259,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     report = {
-        "environment": {**_environment(), "load_average_before": load_before}, "dataset": dataset,
+        "environment": {**environment(), "load_average_before": load_before}, "dataset": dataset,
         "server": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads},
         "availability": runs, "bookings": bookings,
         "targets": {"p99_ms": TARGET_P99_MS, "requests_per_s": TARGET_RPS, "reserve_confirm_p99_ms": TARGET_BOOKING_P99_MS},
