@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -115,23 +116,48 @@ def _wrk(args, key: str, bodies: list[dict], connections: int, server: subproces
     # Warm every worker's connection and caches before measuring.
     subprocess.run(["wrk", "-t2", f"-c{connections}", "-d3s", "-s", script.name, f"http://127.0.0.1:{args.port}"],
                    capture_output=True, check=True)
-    cpu_before = _worker_cpu_seconds(server)
+    cpu_before, db_before, wrk_before = _worker_cpu_seconds(server), _database_cpu_seconds(), _children_cpu_seconds()
     output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{args.duration}", "--latency", "-s", script.name,
                              f"http://127.0.0.1:{args.port}"], capture_output=True, text=True, check=True).stdout
     cpu = _worker_cpu_seconds(server) - cpu_before
+    db_cpu, wrk_cpu = _database_cpu_seconds() - db_before, _children_cpu_seconds() - wrk_before
     os.unlink(script.name)
     result = _wrk_parse(output) | {"connections": connections}
-    result["app_cpu_ms_per_request"] = round(cpu * 1000 / max(result["requests"], 1), 3)
+    requests = max(result["requests"], 1)
+    result["app_cpu_ms_per_request"] = round(cpu * 1000 / requests, 3)
+    result["db_cpu_ms_per_request"] = round(db_cpu * 1000 / requests, 3)
+    result["wrk_cpu_ms_per_request"] = round(wrk_cpu * 1000 / requests, 3)
     return result
 
 
 def _worker_cpu_seconds(server: subprocess.Popen) -> float:
     """CPU time (user + system) of gunicorn's workers so far: the app's own cost, whatever the machine's load."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    total = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return _cpu_seconds(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split())
+
+
+def _database_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL backends serving the bench database (the server runs on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [str(row[0]) for row in cursor.fetchall()]
+    return _cpu_seconds(pids)
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time of this script's finished children: the load generator's share of the machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_seconds(pids: list[str]) -> float:
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # gone since it was listed
+            continue
         total += int(fields[11]) + int(fields[12])
     return total / ticks
 
@@ -202,7 +228,7 @@ def _booking_client(port: int, key: str, targets: list[dict], samples: list, fai
 
 def _bookings(args, key: str, rng: random.Random, server: subprocess.Popen) -> dict:
     targets = _booking_targets(args.bookings, rng)
-    cpu_before = _worker_cpu_seconds(server)
+    cpu_before, db_before = _worker_cpu_seconds(server), _database_cpu_seconds()
     samples, failures, threads = [], [], []
     per_client = [targets[i::args.booking_clients] for i in range(args.booking_clients)]
     started = time.perf_counter()
@@ -213,7 +239,7 @@ def _bookings(args, key: str, rng: random.Random, server: subprocess.Popen) -> d
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    cpu = _worker_cpu_seconds(server) - cpu_before
+    cpu, db_cpu = _worker_cpu_seconds(server) - cpu_before, _database_cpu_seconds() - db_before
 
     def pct(values):
         cut = statistics.quantiles(sorted(values), n=100, method="inclusive")
@@ -223,6 +249,7 @@ def _bookings(args, key: str, rng: random.Random, server: subprocess.Popen) -> d
         "pairs": len(samples), "failures": len(failures), "clients": args.booking_clients,
         "pairs_per_s": round(len(samples) / elapsed, 1),
         "app_cpu_ms_per_pair": round(cpu * 1000 / max(len(samples), 1), 2),
+        "db_cpu_ms_per_pair": round(db_cpu * 1000 / max(len(samples), 1), 2),
         "reserve": pct([s[0] for s in samples]), "confirm": pct([s[1] for s in samples]),
         "reserve_confirm": pct([s[2] for s in samples]),
         "first_failure": failures[0] if failures else None,
@@ -270,15 +297,16 @@ def main() -> None:
     print(f"departures: {dataset['departures_total']}   gunicorn: {args.workers} x {args.worker_class}   "
           f"load average before/after: {load_before} / {report['environment']['load_average_after']}")
     print(f"{'POST /availability':<24}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
-          f"{'app CPU ms/req':>16}")
+          f"{'CPU ms/req app':>16}{'db':>6}{'wrk':>6}")
     for run in runs:
         label = f"{run['span_days']} day(s)"
         print(f"{label:<24}{run['connections']:>6}{run['requests_per_s']:>10.0f}{run['p50_ms']:>9.2f}"
-              f"{run['p90_ms']:>9.2f}{run['p99_ms']:>9.2f}{run['non_2xx']:>9}{run['app_cpu_ms_per_request']:>16.2f}")
+              f"{run['p90_ms']:>9.2f}{run['p99_ms']:>9.2f}{run['non_2xx']:>9}{run['app_cpu_ms_per_request']:>16.2f}"
+              f"{run['db_cpu_ms_per_request']:>6.2f}{run['wrk_cpu_ms_per_request']:>6.2f}")
     b = bookings
     print(f"reserve+confirm: {b['pairs']} pairs, {b['clients']} clients, {b['pairs_per_s']}/s, "
           f"p50 {b['reserve_confirm']['p50_ms']} ms, p99 {b['reserve_confirm']['p99_ms']} ms, failures {b['failures']}, "
-          f"app CPU {b['app_cpu_ms_per_pair']} ms/pair")
+          f"CPU app {b['app_cpu_ms_per_pair']} / db {b['db_cpu_ms_per_pair']} ms/pair")
     print(f"written to {out}")
 
 
