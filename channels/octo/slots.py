@@ -12,7 +12,7 @@ from availability.selectors import AVAILABLE, CLOSED, FREESALE, LIMITED, SOLD_OU
 from channels.octo.context import OctoContext
 from channels.octo.pricing import pricing, unit_pricing
 from channels.octo.schemas import Availability, AvailabilityCalendar
-from channels.octo.time_texts import MINUTE_US, TimeTexts
+from channels.octo.time_texts import MINUTE_US, TimeTexts, TextMemory
 
 UTC = dt_timezone.utc
 
@@ -99,16 +99,51 @@ _STATUS_JSON = {status: f'"available": {"true" if status in (AVAILABLE, LIMITED,
                 for status in (AVAILABLE, LIMITED, FREESALE, SOLD_OUT, CLOSED)}
 
 
+class _SlotHeads:
+    """Per zone: the JSON of what only a slot's times decide (ids, times, cutoff, allDay, openingHours).
+
+    Made once per process for each (start, end, cutoff, all-day) and then looked up:
+    resellers ask for the same coming weeks again and again. The key is the
+    times themselves, not the departure, so a moved departure gets new text.
+    At most LIMIT entries per zone (each ~350 bytes); then the memory starts over.
+    """
+
+    LIMIT = 100_000
+    _of_zone: dict = {}
+
+    @classmethod
+    def of(cls, zone) -> "TextMemory":
+        found = cls._of_zone.get(zone)
+        if found is None:
+            if len(cls._of_zone) >= 1_000:
+                cls._of_zone.clear()
+            found = cls._of_zone[zone] = TextMemory(cls(zone).make, limit=cls.LIMIT)
+        return found
+
+    def __init__(self, zone):
+        self.slot_times = TimeTexts.of(zone).slot
+
+    def make(self, key: tuple[int, int, int, bool]) -> tuple[str, str]:
+        starts_us, ends_us, cutoff_us, all_day = key
+        start, start_of_day, end, end_of_day, cutoff = self.slot_times(starts_us, ends_us, cutoff_us)
+        head = (f'{{"id": "{start}", "localDateTimeStart": "{start}", "localDateTimeEnd": "{end}", '
+                f'"utcCutoffAt": "{cutoff}", "allDay": {"true" if all_day else "false"}, ')
+        if not all_day:
+            return head, "[]"
+        (sh, sm), (eh, em) = divmod(start_of_day // MINUTE_US, 60), divmod(end_of_day // MINUTE_US, 60)
+        return head, f'[{{"from": "{sh:02d}:{sm:02d}", "to": "{eh:02d}:{em:02d}"}}]'
+
+
 class SlotRowsJson:
     """Slots of one request as the JSON text of a list of OCTO Availability objects.
 
     The hot path of the channel (a 30-day check has 100 and more slots): the
     text is written straight from SlotRows, with what every slot shares
-    (maxUnits, prices) encoded once per request and dates and times of day
-    once per TimeTexts, instead of building a dict per slot and encoding it.
-    It is the text json.dumps writes for SlotWire's dicts, field for field,
-    in the same order (tests/channels/octo/test_availability_json.py holds
-    the two together).
+    (maxUnits, prices) encoded once per request and what a slot's times decide
+    once per process (_SlotHeads), instead of building a dict per slot and
+    encoding it. It is the text json.dumps writes for SlotWire's dicts, field
+    for field, in the same order (tests/channels/octo/test_availability_json.py
+    holds the two together).
     """
 
     def __init__(self, *, ctx: OctoContext, max_units: int | None, units: dict[str, int] | None = None):
@@ -123,27 +158,16 @@ class SlotRowsJson:
 
     def __call__(self, found: SlotRows, *, only_starts: set[int] | None = None) -> str:
         """The JSON list; `only_starts` keeps only the slots starting at those instants (epoch microseconds)."""
-        slot_times = TimeTexts.of(found.zone).slot
+        heads = _SlotHeads.of(found.zone)
         tail = f', "maxUnits": {self.max_units}, "openingHours": '
         pricing = self._pricing_tail(found.prices) + "}"
-        hours_json: dict[tuple[int, int], str] = {}
         parts = []
         for _dep_id, starts_us, ends_us, all_day, status, vacancies, capacity, cutoff_us in found.rows:
             if only_starts is not None and starts_us not in only_starts:
                 continue
-            start, start_of_day, end, end_of_day, cutoff = slot_times(starts_us, ends_us, cutoff_us)
-            if all_day:
-                key = (start_of_day // MINUTE_US, end_of_day // MINUTE_US)
-                hours = hours_json.get(key)
-                if hours is None:
-                    (sh, sm), (eh, em) = divmod(key[0], 60), divmod(key[1], 60)
-                    hours = hours_json[key] = f'[{{"from": "{sh:02d}:{sm:02d}", "to": "{eh:02d}:{em:02d}"}}]'
-            else:
-                hours = "[]"
+            head, hours = heads[(starts_us, ends_us, cutoff_us, all_day)]
             parts.append(
-                f'{{"id": "{start}", "localDateTimeStart": "{start}", "localDateTimeEnd": "{end}", '
-                f'"utcCutoffAt": "{cutoff}", "allDay": {"true" if all_day else "false"}, {_STATUS_JSON[status]}, '
-                f'"vacancies": {"null" if vacancies is None else vacancies}, '
+                f'{head}{_STATUS_JSON[status]}, "vacancies": {"null" if vacancies is None else vacancies}, '
                 f'"capacity": {"null" if capacity is None else capacity}{tail}{hours}{pricing}'
             )
         return "[" + ", ".join(parts) + "]"

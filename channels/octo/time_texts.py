@@ -20,7 +20,7 @@ def epoch_us(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
-class _Texts(dict):
+class TextMemory(dict):
     """A dict that makes a missing value with `make` and keeps it: a hit is one plain lookup.
 
     Kept for the life of the process (texts of dates, times and offsets never
@@ -61,10 +61,10 @@ def _offset_text(offset: timedelta) -> tuple[int, str]:
     return offset // timedelta(microseconds=1), datetime(2000, 1, 1, tzinfo=dt_timezone(offset)).isoformat()[19:]
 
 
-_DATE_TEXTS = _Texts(_date_text)  # days since 1970-01-01 -> "YYYY-MM-DDT"
-_TIME_TEXTS = _Texts(_time_text)  # microseconds since midnight -> "HH:MM:SS[.ffffff]"
-_UTC_TIME_TEXTS = _Texts(_utc_time_text)  # microseconds since midnight -> "HH:MM:SSZ" (whole seconds)
-_OFFSET_TEXTS = _Texts(_offset_text)  # UTC offset -> (microseconds, "+HH:MM")
+_DATE_TEXTS = TextMemory(_date_text)  # days since 1970-01-01 -> "YYYY-MM-DDT"
+_TIME_TEXTS = TextMemory(_time_text)  # microseconds since midnight -> "HH:MM:SS[.ffffff]"
+_UTC_TIME_TEXTS = TextMemory(_utc_time_text)  # microseconds since midnight -> "HH:MM:SSZ" (whole seconds)
+_OFFSET_TEXTS = TextMemory(_offset_text)  # UTC offset -> (microseconds, "+HH:MM")
 
 
 class TimeTexts:
@@ -93,8 +93,8 @@ class TimeTexts:
 
     def __init__(self, zone: ZoneInfo):
         self.zone = zone
-        self._midnights = _Texts(self._offset_at_midnight, limit=10_000)
-        self._days = _Texts(self._offset_all_day, limit=10_000)
+        self._midnights = TextMemory(self._offset_at_midnight, limit=10_000)
+        self._days = TextMemory(self._offset_all_day, limit=10_000)
 
     def _offset_of(self, us: int) -> tuple[int, str]:
         return _OFFSET_TEXTS[datetime.fromtimestamp(us / _SECOND_US, self.zone).utcoffset()]

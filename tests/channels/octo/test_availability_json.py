@@ -134,3 +134,19 @@ def test_check_of_an_empty_range_is_an_empty_list(octo, catalogue):
     far = (catalogue.tomorrow + timedelta(days=300)).isoformat()
     response = octo.post("/availability", {"productId": "cruise", "optionId": "DEFAULT", "localDate": far})
     assert (response.status_code, response.content) == (200, b"[]")
+
+
+@pytest.mark.django_db
+def test_remembered_slot_texts_follow_seat_counts_and_moved_departures(octo, catalogue, reseller):
+    """The per-process memory of slot texts holds only what the times decide: a second check still tells the truth."""
+    from availability.models import Departure
+
+    body = {"productId": "cruise", "optionId": "DEFAULT", **_window(catalogue, days=3)}
+    first = octo.post("/availability", body).content.decode()
+    moved, booked = Departure.objects.filter(schedule__options__product=catalogue.cruise).order_by("starts_at")[1:3]
+    Departure.objects.filter(pk=moved.pk).update(starts_at=moved.starts_at + timedelta(minutes=15),
+                                                 ends_at=moved.ends_at + timedelta(minutes=15))
+    Departure.objects.filter(pk=booked.pk).update(confirmed=7)
+    second = octo.post("/availability", body).content.decode()
+    assert second != first
+    assert second == _expected_text(catalogue, reseller, catalogue.cruise, body)
