@@ -16,15 +16,19 @@ from django.db import connection
 _PreparedCursor = None
 
 
-def prepared_cursor(db=None):
+def prepared_cursor(db=None, *, binary: bool = True):
     """A cursor of `db` (default: the default connection): Django's own on other
-    databases and under psycopg 2; on PostgreSQL with psycopg 3 a preparing one."""
+    databases and under psycopg 2; on PostgreSQL with psycopg 3 a preparing one.
+    binary=False asks for rows in text, as Django's own cursors get them (for
+    values that go through the ORM's converters, such as JSON)."""
     db = db or connection
     cursor_class = _cursor_class() if db.vendor == "postgresql" else None
     if cursor_class is None:
         return db.cursor()
     db.ensure_connection()
-    return db._prepare_cursor(cursor_class(db.connection))
+    cursor = cursor_class(db.connection)
+    cursor.binary_rows = binary
+    return db._prepare_cursor(cursor)
 
 
 def _cursor_class():
@@ -38,7 +42,10 @@ def _cursor_class():
         import psycopg
 
         class PreparedCursor(psycopg.Cursor):
-            def execute(self, query, params=None, *, prepare=True, binary=True):
+            binary_rows = True
+
+            def execute(self, query, params=None, *, prepare=True, binary=None):
+                binary = self.binary_rows if binary is None else binary
                 conn = self.connection
                 saved = conn.prepare_threshold
                 if saved is None:
