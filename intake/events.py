@@ -13,6 +13,7 @@ availability never import a channel.
 
 from collections.abc import Callable
 
+from intake.compiled_rows import insert_all
 from intake.models import OutboxEvent
 
 ORDER_CREATED = "order.created"
@@ -56,6 +57,18 @@ def batch_subscribers(topic: str) -> list[BatchSubscriber]:
     return [*_batch_subscribers.get(topic, []), *_batch_subscribers.get("*", [])]
 
 
+def event(*, topic: str, payload: dict, order=None, departure_id: int | None = None) -> OutboxEvent:
+    """An event not written yet, for publish_all()."""
+    return OutboxEvent(topic=topic, order=order, departure_id=departure_id, payload=payload)
+
+
 def publish(*, topic: str, payload: dict, order=None, departure_id: int | None = None) -> OutboxEvent:
     """Write the event in the caller's transaction; the outbox relay hands it to the subscribers after commit."""
-    return OutboxEvent.objects.create(topic=topic, order=order, departure_id=departure_id, payload=payload)
+    written = event(topic=topic, order=order, departure_id=departure_id, payload=payload)
+    insert_all([written])
+    return written
+
+
+def publish_all(written: list[OutboxEvent]) -> None:
+    """Write several events of one change in one INSERT, in their order (ids ascend with it)."""
+    insert_all(written)

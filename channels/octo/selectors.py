@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from availability.models import Option, Product, Schedule
 from channels.octo import lookups
 from channels.octo.errors import OctoError
+from intake.booking_rows import option_with_product, order_of_partner, product_units
 from intake.models import OperatorProfile, Order, Partner
 
 CHANNEL = "octo"
@@ -36,12 +37,7 @@ def octo_products(*, product_code: str | None = None) -> list[Product]:
 
 def octo_option(*, product_id: str, option_id: str) -> Option:
     """The option an OCTO (productId, optionId) names, with its product; OctoError when unknown."""
-    option = lookups.options.get(
-        (product_id, option_id),
-        lambda: Option.objects.select_related("product")
-        .filter(product__code=product_id, product__active=True, code=option_id)
-        .first(),
-    )
+    option = lookups.options.get((product_id, option_id), lambda: option_with_product(product_id, option_id))
     if option is not None:
         return option
     if not Product.objects.filter(code=product_id, active=True).exists():
@@ -57,7 +53,7 @@ def octo_product(*, product_id: str) -> Product:
 
 
 def octo_product_unit_codes(*, product: Product) -> set[str]:
-    return set(product.units.values_list("code", flat=True))
+    return {unit.code for unit in product_units(product.pk)}
 
 
 def octo_operator() -> OperatorProfile | None:
@@ -66,12 +62,7 @@ def octo_operator() -> OperatorProfile | None:
 
 def octo_booking(*, partner: Partner, booking_uuid: str) -> Order | None:
     """A reseller's own OCTO booking by its uuid (with its product and option), or None."""
-    found = (
-        Order.objects.select_related("product", "option")
-        .filter(channel=CHANNEL, partner=partner, external_reference=booking_uuid)
-        .order_by()[:1]  # one row at most (unique constraint): no ORDER BY
-    )
-    return next(iter(found), None)
+    return order_of_partner(channel=CHANNEL, partner_id=partner.pk, external_reference=booking_uuid)
 
 
 def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:

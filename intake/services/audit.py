@@ -1,5 +1,6 @@
 """The one audit log of business events."""
 
+from intake.compiled_rows import insert_all
 from intake.models import AuditEvent
 
 
@@ -12,11 +13,10 @@ def audit_event(*, actor: str, action: str, order=None, departure=None, data: di
 def audit_record(*, actor: str, action: str, order=None, departure=None, data: dict | None = None) -> AuditEvent:
     """`departure` may be a Departure or its id (saves a query when only the id is at hand)."""
     event = audit_event(actor=actor, action=action, order=order, departure=departure, data=data)
-    event.save(force_insert=True)
+    insert_all([event])
     return event
 
 
 def audit_record_all(events: list[AuditEvent]) -> None:
     """Write several audit events of one change in one INSERT, in their order."""
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    insert_all(events)

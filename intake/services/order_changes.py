@@ -15,7 +15,9 @@ from availability.selectors import slot_for_option_at
 from availability.errors import AvailabilityError, DepartureClosed, HoldExpired, SoldOut
 from availability.services import hold_change, hold_confirm, hold_extend, hold_release
 from intake import events
+from intake.booking_rows import order_lines, order_locked
 from intake.canonical import order_document
+from intake.compiled_rows import update_fields
 from intake.drafts import OrderChanges
 from intake.errors import (
     AfterCancellationCutoff,
@@ -39,22 +41,18 @@ def order_lock(*, order_id: int) -> Order:
 
     Only the order row is locked (FOR UPDATE OF), never the catalogue rows read with it.
     """
-    try:
-        return (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("product", "option", "partner")
-            .get(pk=order_id)
-        )
-    except Order.DoesNotExist:
-        raise OrderNotFound(f"order {order_id} not found", order_id=order_id) from None
+    order = order_locked(order_id)
+    if order is None:
+        raise OrderNotFound(f"order {order_id} not found", order_id=order_id)
+    return order
 
 
 def _lines(order: Order) -> list[OrderLine]:
-    return list(order.lines.select_related("unit").order_by("pk"))
+    return order_lines(order.pk)
 
 
 def _save(order: Order, fields: set[str]) -> None:
-    order.save(update_fields=[*sorted(fields), "updated_at"])
+    update_fields(order, [*sorted(fields), "updated_at"])
 
 
 def _hold_is_expired(order: Order) -> bool:

@@ -17,7 +17,9 @@ from django.utils import timezone
 from availability.errors import DepartureClosed, SoldOut
 from availability.services import departure_book, departure_hold
 from intake import events
+from intake.booking_rows import order_by_key
 from intake.canonical import order_document
+from intake.compiled_rows import insert_all
 from intake.drafts import OrderDraft
 from intake.errors import DepartureNotBookable, IdempotencyConflict, IntakeError, OverCapacity
 from intake.models import Order, OrderLine, OrderStatus, Partner, ReviewItem
@@ -45,15 +47,8 @@ def actor_for(draft: OrderDraft) -> str:
 def _find_existing(draft: OrderDraft) -> Order | None:
     if not draft.external_reference:
         return None
-    query = Order.objects.filter(channel=draft.channel, external_reference=draft.external_reference)
-    if draft.partner_code:
-        query = query.filter(partner__code=draft.partner_code)
-    else:
-        query = query.filter(partner__isnull=True)
-    # At most one row (unique constraints). Probe for its id first: a new order (the usual case) then costs
-    # a narrow query instead of reading every column.
-    found = next(iter(query.order_by().values_list("pk", flat=True)[:1]), None)
-    return None if found is None else Order.objects.get(pk=found)
+    return order_by_key(channel=draft.channel, external_reference=draft.external_reference,
+                        partner_code=draft.partner_code or None)
 
 
 def _replay(existing: Order, draft: OrderDraft) -> SubmitResult:
@@ -161,7 +156,7 @@ def _order_fields(*, draft: OrderDraft, resolved: ResolvedOrder | None) -> dict:
 def _order_create(*, draft: OrderDraft, resolved: ResolvedOrder, hold, hold_ttl: timedelta | None) -> Order:
     now = timezone.now()
     confirmed = hold_ttl is None
-    order = Order.objects.create(
+    order = Order(
         reference=new_reference(),
         status=OrderStatus.CONFIRMED if confirmed else OrderStatus.HELD,
         hold=hold,
@@ -169,17 +164,18 @@ def _order_create(*, draft: OrderDraft, resolved: ResolvedOrder, hold, hold_ttl:
         confirmed_at=now if confirmed else None,
         **_order_fields(draft=draft, resolved=resolved),
     )
+    insert_all([order])
     lines = order_lines_write(order=order, lines=resolved.lines, new=True)
     actor = actor_for(draft)
     audit_record(actor=actor, action="order.created", order=order, departure=resolved.slot.departure_id,
                  data={"status": order.status})
     document = order_document(order, lines=lines)  # one document for both events: nothing changes in between
-    events.publish(topic=events.ORDER_CREATED, order=order, payload=document)
-    if confirmed:
-        events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=document)
-    events.publish(
-        topic=events.AVAILABILITY_CHANGED, departure_id=order.departure_id, payload={"departure_id": order.departure_id}
-    )
+    topics = [events.ORDER_CREATED, events.ORDER_CONFIRMED] if confirmed else [events.ORDER_CREATED]
+    events.publish_all([
+        *(events.event(topic=topic, order=order, payload=document) for topic in topics),
+        events.event(topic=events.AVAILABILITY_CHANGED, departure_id=order.departure_id,
+                     payload={"departure_id": order.departure_id}),
+    ])
     return order
 
 
@@ -187,12 +183,12 @@ def order_lines_write(*, order: Order, lines, new: bool = False) -> list[OrderLi
     """Replace the order's lines with `lines` (unit, count); returns them as written, units attached."""
     if not new:
         order.lines.all().delete()
-    return OrderLine.objects.bulk_create(
-        [
-            OrderLine(order=order, unit=unit, quantity=count, unit_price_minor=unit.price_minor, currency=unit.currency)
-            for unit, count in lines
-        ]
-    )
+    written = [
+        OrderLine(order=order, unit=unit, quantity=count, unit_price_minor=unit.price_minor, currency=unit.currency)
+        for unit, count in lines
+    ]
+    insert_all(written)
+    return written
 
 
 def _order_for_review(*, draft: OrderDraft, problem: IntakeError) -> Order:

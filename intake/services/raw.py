@@ -2,6 +2,7 @@
 
 import hashlib
 
+from intake.compiled_rows import insert_all, update_by_pk
 from intake.models import RawSource
 
 
@@ -19,7 +20,7 @@ def raw_source_store(
     Outside a transaction this is one INSERT that commits by itself (autocommit);
     inside a caller's transaction it commits with the caller's work.
     """
-    return RawSource.objects.create(
+    raw = RawSource(
         channel=channel,
         partner=partner,
         body=bytes(body),
@@ -28,7 +29,9 @@ def raw_source_store(
         source_key=source_key[:300],
         metadata=metadata or {},
     )
+    insert_all([raw])
+    return raw
 
 
 def raw_source_mark(*, raw_source_id: int, status: str, error: str = "") -> None:
-    RawSource.objects.filter(pk=raw_source_id).update(status=status, error=error[:5000])
+    update_by_pk(RawSource, raw_source_id, status=status, error=error[:5000])

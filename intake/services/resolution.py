@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from availability.models import Option, Product, Unit
 from availability.selectors import CLOSED, SOLD_OUT, Slot, slot_for_option_at
+from intake.booking_rows import option_with_product, partner_active, product_units
 from intake.drafts import OrderDraft
 from intake.errors import (
     DepartureNotBookable,
@@ -48,10 +49,10 @@ def partner_resolve(*, channel: str, partner_code: str | None) -> Partner | None
         if channel in PARTNERLESS_CHANNELS:
             return None
         raise UnknownPartner("the sender is not a known partner")
-    try:
-        return Partner.objects.get(code=partner_code, active=True)
-    except Partner.DoesNotExist:
-        raise UnknownPartner(f"no active partner {partner_code!r}", partner_code=partner_code) from None
+    partner = partner_active(partner_code)
+    if partner is None:
+        raise UnknownPartner(f"no active partner {partner_code!r}", partner_code=partner_code)
+    return partner
 
 
 def option_resolve(*, product_code: str | None, option_code: str | None) -> Option:
@@ -59,12 +60,10 @@ def option_resolve(*, product_code: str | None, option_code: str | None) -> Opti
         raise UnknownProduct("no product given", field="product")
     if option_code:
         # One read for the usual case: the option named, with its product.
-        try:
-            return Option.objects.select_related("product").get(
-                product__code=product_code, product__active=True, code=option_code
-            )
-        except Option.DoesNotExist:
-            pass  # tell an unknown product from an unknown option below
+        option = option_with_product(product_code, option_code)
+        if option is not None:
+            return option
+        # else tell an unknown product from an unknown option below
     product = Product.objects.filter(code=product_code, active=True).first()
     if product is None:
         raise UnknownProduct(f"no product {product_code!r}", field="product", product_code=product_code)
@@ -85,7 +84,7 @@ def option_resolve(*, product_code: str | None, option_code: str | None) -> Opti
 def lines_resolve(*, product: Product, option: Option, participants: dict[str, int]) -> list[tuple[Unit, int]]:
     if not participants:
         raise InvalidParticipants("no participants given", field="participants")
-    units = list(product.units.order_by("sort_order", "code"))  # one product: its own order, no join
+    units = product_units(product.pk)  # one product: its own order, no join
     by_code = {u.code: u for u in units}
     by_type = {}
     for unit in units:
