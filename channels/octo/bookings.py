@@ -48,19 +48,21 @@ def _unit_prices(order: Order) -> dict[str, tuple[int, str]]:
     return {line.unit.code: (line.unit_price_minor, line.currency) for line in order.lines.select_related("unit")}
 
 
-def _slot(order: Order):
-    """The booking's departure as its option sees it now (two queries: the order already knows its local day)."""
+def _slot(order: Order, *, priced: bool):
+    """The booking's departure as its option sees it now: one query (the order knows its product and local
+    day), two when the reseller wants prices."""
     if not (order.option_id and order.departure_id and order.starts_at and order.product):
         return None
     day = order.starts_at.astimezone(ZoneInfo(order.product.timezone)).date()
-    slots = availability_search(option_id=order.option_id, date_from=day, date_to=day, departure_ids=[order.departure_id])
+    slots = availability_search(option_id=order.option_id, date_from=day, date_to=day, departure_ids=[order.departure_id],
+                                product=None if priced else order.product)
     return slots[0] if slots else None
 
 
 def booking_wire(order: Order, *, ctx: OctoContext) -> Booking:
     status = booking_status(order)
     data = order.channel_data or {}
-    slot = _slot(order)
+    slot = _slot(order, priced=ctx.pricing)
     availability = slot_wire(slot, ctx=ctx, max_units=order.option.max_units) if slot else None
     prices = _unit_prices(order) if ctx.pricing else {}
     items = []

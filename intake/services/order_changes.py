@@ -196,7 +196,7 @@ def _apply_booking(order: Order, changes: OrderChanges, lines: list[OrderLine]) 
     moves = option.pk != order.option_id or start != order.starts_at
     seats = sum(unit.seats_per_unit * count for unit, count in units)
     if moves or seats != order.hold.quantity:
-        slot = slot_for_option_at(option_id=option.pk, starts_at=start, product_timezone=option.product.timezone)
+        slot = slot_for_option_at(option_id=option.pk, starts_at=start, product=option.product)
         if slot is None:
             raise NoSuchDeparture(f"no departure at {start.isoformat()}", field="start", start=start.isoformat())
         if slot.departure_id != order.departure_id:

@@ -127,7 +127,7 @@ def draft_resolve(*, draft: OrderDraft) -> ResolvedOrder:
     lines = lines_resolve(product=product, option=option, participants=draft.participants)
     if draft.start is None:
         raise MissingField("no date and time given", field="start")
-    slot = slot_for_option_at(option_id=option.pk, starts_at=draft.start, product_timezone=product.timezone)
+    slot = slot_for_option_at(option_id=option.pk, starts_at=draft.start, product=product)
     if slot is None:
         raise NoSuchDeparture(
             f"{product.code} has no departure at {draft.start.isoformat()}", field="start", start=draft.start.isoformat()
