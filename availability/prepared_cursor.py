@@ -1,7 +1,10 @@
 """A cursor whose statements PostgreSQL prepares once per connection.
 
 Used by the hottest statements only (the availability search, the one-statement
-hold and confirm): for them planning cost more than running. Django turns
+hold and confirm, intake's compiled rows): for them planning cost more than
+running. One such cursor per connection and row format is kept and reused
+(making a psycopg cursor and its adapters for every statement was a tenth of
+a booking's CPU); closing it through Django's wrapper leaves it open. Django turns
 psycopg's statement preparation off for the connection (prepare_threshold
 None, for the sake of poolers); this cursor turns it on only while it runs its
 own statement, so no other query changes behaviour. It is still wrapped by
@@ -26,8 +29,13 @@ def prepared_cursor(db=None, *, binary: bool = True):
     if cursor_class is None:
         return db.cursor()
     db.ensure_connection()
-    cursor = cursor_class(db.connection)
-    cursor.binary_rows = binary
+    kept = getattr(db, "_kept_prepared_cursors", None)
+    if kept is None or kept[0] is not db.connection:  # a new connection gets new cursors
+        kept = db._kept_prepared_cursors = (db.connection, {})
+    cursor = kept[1].get(binary)
+    if cursor is None or cursor.closed:
+        cursor = kept[1][binary] = cursor_class(db.connection)
+        cursor.binary_rows = binary
     return db._prepare_cursor(cursor)
 
 
@@ -43,6 +51,10 @@ def _cursor_class():
 
         class PreparedCursor(psycopg.Cursor):
             binary_rows = True
+
+            def close(self):
+                pass  # kept for the connection's next statement; it goes with the connection
+
 
             def execute(self, query, params=None, *, prepare=True, binary=None):
                 binary = self.binary_rows if binary is None else binary
