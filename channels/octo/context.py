@@ -19,9 +19,14 @@ class OctoContext:
     capabilities: tuple[str, ...] = ()
     accept_language: str = ""
     test_mode: bool = False
-    endpoint: str = ""
+    request: object = None  # for `endpoint`, worked out only when a response shows it
     languages_served: list[str] = field(default_factory=list)  # filled by content rendering
     content_language: str = ""
+
+    @property
+    def endpoint(self) -> str:
+        """This server's OCTO base URL, as the reseller reached it."""
+        return self.request.build_absolute_uri("/octo").rstrip("/") if self.request is not None else ""
 
     @property
     def pricing(self) -> bool:
@@ -93,5 +98,5 @@ def context_from_request(request) -> OctoContext:
         capabilities=requested_capabilities(request.headers.get("Octo-Capabilities", "")),
         accept_language=request.headers.get("Accept-Language", ""),
         test_mode=request.headers.get("Octo-Env", "").strip().lower() == "test",
-        endpoint=request.build_absolute_uri("/octo").rstrip("/"),
+        request=request,
     )
