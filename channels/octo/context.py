@@ -92,11 +92,13 @@ def partner_from_authorization(header: str | None) -> Partner:
 
 
 def context_from_request(request) -> OctoContext:
-    partner = partner_from_authorization(request.headers.get("Authorization"))
+    # META, not request.headers: building the headers mapping parses every header of the request.
+    meta = request.META
+    partner = partner_from_authorization(meta.get("HTTP_AUTHORIZATION"))
     return OctoContext(
         partner=partner,
-        capabilities=requested_capabilities(request.headers.get("Octo-Capabilities", "")),
-        accept_language=request.headers.get("Accept-Language", ""),
-        test_mode=request.headers.get("Octo-Env", "").strip().lower() == "test",
+        capabilities=requested_capabilities(meta.get("HTTP_OCTO_CAPABILITIES", "")),
+        accept_language=meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+        test_mode=meta.get("HTTP_OCTO_ENV", "").strip().lower() == "test",
         request=request,
     )

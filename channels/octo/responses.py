@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 def error_response(error: OctoError, request=None) -> JsonResponse:
     response = JsonResponse(error.body(), status=error.status)
-    if request is not None and request.headers.get("Octo-Env"):
-        response["Octo-Env"] = request.headers["Octo-Env"]
+    if request is not None and request.META.get("HTTP_OCTO_ENV"):
+        response["Octo-Env"] = request.META["HTTP_OCTO_ENV"]
     return response
 
 
@@ -39,7 +39,7 @@ def render(ctx: OctoContext, data, request) -> HttpResponse:
     if ctx.content:
         response["Content-Language"] = ctx.content_language or "en"
         response["Available-Languages"] = ", ".join(ctx.languages_served or ["en"])
-    if request.headers.get("Octo-Env"):
+    if request.META.get("HTTP_OCTO_ENV"):
         response["Octo-Env"] = "test" if ctx.test_mode else "live"
     return response
 
