@@ -19,11 +19,14 @@ from django.db import connection
 _PreparedCursor = None
 
 
-def prepared_cursor(db=None, *, binary: bool = True):
+def prepared_cursor(db=None, *, binary: bool = True, epoch_times: bool = False):
     """A cursor of `db` (default: the default connection): Django's own on other
     databases and under psycopg 2; on PostgreSQL with psycopg 3 a preparing one.
     binary=False asks for rows in text, as Django's own cursors get them (for
-    values that go through the ORM's converters, such as JSON)."""
+    values that go through the ORM's converters, such as JSON). epoch_times=True
+    (with binary rows) reads timestamptz columns as integer microseconds since
+    1970-01-01 UTC instead of datetimes: PostgreSQL sends its own 8-byte count
+    and neither side does any arithmetic or makes any object."""
     db = db or connection
     cursor_class = _cursor_class() if db.vendor == "postgresql" else None
     if cursor_class is None:
@@ -32,10 +35,12 @@ def prepared_cursor(db=None, *, binary: bool = True):
     kept = getattr(db, "_kept_prepared_cursors", None)
     if kept is None or kept[0] is not db.connection:  # a new connection gets new cursors
         kept = db._kept_prepared_cursors = (db.connection, {})
-    cursor = kept[1].get(binary)
+    cursor = kept[1].get((binary, epoch_times))
     if cursor is None or cursor.closed:
-        cursor = kept[1][binary] = cursor_class(db.connection)
+        cursor = kept[1][(binary, epoch_times)] = cursor_class(db.connection)
         cursor.binary_rows = binary
+        if epoch_times:
+            cursor.adapters.register_loader("timestamptz", _epoch_loader())
     return db._prepare_cursor(cursor)
 
 
@@ -69,3 +74,28 @@ def _cursor_class():
 
         _PreparedCursor = PreparedCursor
     return _PreparedCursor
+
+
+_EpochLoader = None
+
+
+def _epoch_loader():
+    """psycopg loader: binary timestamptz (microseconds since 2000-01-01 UTC) -> microseconds since 1970-01-01."""
+    global _EpochLoader
+    if _EpochLoader is None:
+        import struct
+
+        from psycopg.adapt import Loader
+        from psycopg.pq import Format
+
+        unpack = struct.Struct("!q").unpack
+        offset = 946_684_800_000_000  # 2000-01-01 - 1970-01-01, in microseconds
+
+        class EpochMicrosLoader(Loader):
+            format = Format.BINARY
+
+            def load(self, data):
+                return unpack(data)[0] + offset
+
+        _EpochLoader = EpochMicrosLoader
+    return _EpochLoader
