@@ -24,9 +24,10 @@ def prepared_cursor(db=None, *, binary: bool = True, epoch_times: bool = False):
     databases and under psycopg 2; on PostgreSQL with psycopg 3 a preparing one.
     binary=False asks for rows in text, as Django's own cursors get them (for
     values that go through the ORM's converters, such as JSON). epoch_times=True
-    (with binary rows) reads timestamptz columns as integer microseconds since
-    1970-01-01 UTC instead of datetimes: PostgreSQL sends its own 8-byte count
-    and neither side does any arithmetic or makes any object."""
+    (with binary rows) reads timestamptz columns as PostgreSQL's own 8-byte
+    count of microseconds since 2000-01-01 UTC, an int, instead of a datetime;
+    select `column + UNIX_EPOCH_SHIFT` for microseconds since 1970. Neither side
+    then converts anything (EXTRACT(EPOCH ...) on the server cost more)."""
     db = db or connection
     cursor_class = _cursor_class() if db.vendor == "postgresql" else None
     if cursor_class is None:
@@ -39,6 +40,7 @@ def prepared_cursor(db=None, *, binary: bool = True, epoch_times: bool = False):
     if cursor is None or cursor.closed:
         cursor = kept[1][(binary, epoch_times)] = cursor_class(db.connection)
         cursor.binary_rows = binary
+        cursor.epoch_times = epoch_times
         if epoch_times:
             cursor.adapters.register_loader("timestamptz", _epoch_loader())
     return db._prepare_cursor(cursor)
@@ -56,6 +58,7 @@ def _cursor_class():
 
         class PreparedCursor(psycopg.Cursor):
             binary_rows = True
+            epoch_times = False
 
             def close(self):
                 pass  # kept for the connection's next statement; it goes with the connection
@@ -76,26 +79,15 @@ def _cursor_class():
     return _PreparedCursor
 
 
-_EpochLoader = None
+# PostgreSQL stores a timestamptz as microseconds since 2000-01-01 UTC. Selecting
+# `column + UNIX_EPOCH_SHIFT` (exactly 10,957 days, in hours so that no calendar or
+# daylight-saving arithmetic applies) makes that count the microseconds since 1970.
+UNIX_EPOCH_SHIFT = "interval '262968 hours'"
 
 
 def _epoch_loader():
-    """psycopg loader: binary timestamptz (microseconds since 2000-01-01 UTC) -> microseconds since 1970-01-01."""
-    global _EpochLoader
-    if _EpochLoader is None:
-        import struct
+    """psycopg's own (compiled) binary int8 loader: reads a binary timestamptz as its raw 8-byte count."""
+    import psycopg
+    from psycopg.pq import Format
 
-        from psycopg.adapt import Loader
-        from psycopg.pq import Format
-
-        unpack = struct.Struct("!q").unpack
-        offset = 946_684_800_000_000  # 2000-01-01 - 1970-01-01, in microseconds
-
-        class EpochMicrosLoader(Loader):
-            format = Format.BINARY
-
-            def load(self, data):
-                return unpack(data)[0] + offset
-
-        _EpochLoader = EpochMicrosLoader
-    return _EpochLoader
+    return psycopg.adapters.get_loader(psycopg.adapters.types["int8"].oid, Format.BINARY)

@@ -10,7 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from availability.models import Departure, DepartureStatus, Hold, HoldStatus, Option, Product, Schedule, Unit
-from availability.prepared_cursor import prepared_cursor
+from availability.prepared_cursor import UNIX_EPOCH_SHIFT, prepared_cursor
 
 AVAILABLE = "AVAILABLE"
 LIMITED = "LIMITED"
@@ -82,9 +82,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @lru_cache(maxsize=64)
-def _departures_sql(ids: int | None) -> str:
+def _departures_sql(epoch: bool, ids: int | None) -> str:
     only = "" if ids is None else f" AND d.id IN ({', '.join(['%s'] * ids)})"
-    # On PostgreSQL the cursor reads the times as integer microseconds (prepared_cursor's epoch_times).
+    if epoch:  # read as PostgreSQL's microseconds since 2000, shifted to count from 1970
+        return _DEPARTURES_SQL.format(starts=f"d.starts_at + {UNIX_EPOCH_SHIFT}", ends=f"d.ends_at + {UNIX_EPOCH_SHIFT}",
+                                      only=only)
     return _DEPARTURES_SQL.format(starts="d.starts_at", ends="d.ends_at", only=only)
 
 
@@ -98,9 +100,10 @@ def _departure_rows(db, cursor, option_id: int, start: datetime, end: datetime, 
         if not departure_ids:
             return []
         params += list(departure_ids)
-    cursor.execute(_departures_sql(None if departure_ids is None else len(departure_ids)), params)
+    epoch = getattr(cursor.cursor, "epoch_times", False)  # PostgreSQL: raw microsecond counts (else SQLite's texts)
+    cursor.execute(_departures_sql(epoch, None if departure_ids is None else len(departure_ids)), params)
     rows = cursor.fetchall()
-    if not rows or isinstance(rows[0][1], int):  # PostgreSQL's prepared cursor: microseconds already
+    if epoch:
         return rows
     return [(r[0], _epoch_us(r[1]), _epoch_us(r[2]), bool(r[3]), *r[4:]) for r in rows]
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from availability.prepared_cursor import prepared_cursor
+from availability.prepared_cursor import UNIX_EPOCH_SHIFT, prepared_cursor
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -24,10 +24,12 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ])
 def test_epoch_times_are_the_instants_microseconds_since_1970(moment):
     with prepared_cursor(epoch_times=True) as cursor:
-        cursor.execute("SELECT %s::timestamptz, %s::timestamptz + interval '1 hour'", [moment, moment])
-        start, later = cursor.fetchone()
+        cursor.execute(f"SELECT %s::timestamptz + {UNIX_EPOCH_SHIFT}, %s::timestamptz + interval '1 hour' + "
+                       f"{UNIX_EPOCH_SHIFT}, %s::timestamptz", [moment, moment, moment])
+        start, later, unshifted = cursor.fetchone()
     assert start == (moment - EPOCH) // timedelta(microseconds=1)
     assert later - start == 3_600_000_000
+    assert unshifted == (moment - datetime(2000, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)  # PostgreSQL's count
 
 
 @pytest.mark.postgres_only
@@ -42,7 +44,7 @@ def test_each_kind_of_cursor_is_kept_for_the_connection_and_keeps_its_own_row_fo
                 cursor.execute("SELECT %s::timestamptz", [moment])
                 value = cursor.fetchone()[0]
                 kept.setdefault((binary, epoch_times), []).append(cursor.cursor)
-        expected = (moment - EPOCH) // timedelta(microseconds=1) if epoch_times else moment
+        expected = (moment - datetime(2000, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1) if epoch_times else moment
         assert value == expected
     for first, second in kept.values():
         assert first is second and not first.closed  # reused, and left open by the wrapper's close
