@@ -93,21 +93,50 @@ def _insert_sql(model: type[Model], rows: int) -> str:
     return f"INSERT INTO {table.table} ({names}) VALUES {', '.join([one] * rows)} RETURNING {quoted(model._meta.pk.column)}"
 
 
+def _insert_params(objects: list[Model], db) -> list:
+    writable = columns(type(objects[0])).writable
+    return [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in objects for f in writable]
+
+
+def _saved(obj: Model, pk) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = DEFAULT_DB_ALIAS
+
+
 def insert_all(objects: list[Model]) -> None:
     """INSERT new instances of one model in one statement; each gets its primary key, as after save()."""
     if not objects:
         return
-    db = _db()
-    model = type(objects[0])
-    table = columns(model)
-    params = []
-    for obj in objects:
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), db) for f in table.writable)
-    ids = fetch(_insert_sql(model, len(objects)), params)
+    ids = fetch(_insert_sql(type(objects[0]), len(objects)), _insert_params(objects, _db()))
     for obj, (pk,) in zip(objects, ids):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = DEFAULT_DB_ALIAS
+        _saved(obj, pk)
+
+
+@lru_cache(maxsize=256)
+def _together_sql(shape: tuple[tuple[type[Model], int], ...]) -> str:
+    parts, picks = [], []
+    for n, (model, rows) in enumerate(shape):
+        parts.append(f"i{n} AS ({_insert_sql(model, rows)})")
+        picks.append(f"SELECT {n} AS g, {quoted(model._meta.pk.column)} AS pk FROM i{n}")
+    # Within one INSERT the ids come from the sequence in VALUES order: sorting restores it.
+    return f"WITH {', '.join(parts)} {' UNION ALL '.join(picks)} ORDER BY 1, 2"
+
+
+def insert_together(*groups: list[Model]) -> None:
+    """INSERT new instances of several models, each group one model: on PostgreSQL in one statement
+    (a data-modifying WITH per group), elsewhere one INSERT per group. Each instance gets its key."""
+    groups = [group for group in groups if group]
+    db = _db()
+    if len(groups) < 2 or not db.features.can_return_rows_from_bulk_insert or db.vendor != "postgresql":
+        for group in groups:
+            insert_all(group)
+        return
+    params = [value for group in groups for value in _insert_params(group, db)]
+    rows = fetch(_together_sql(tuple((type(group[0]), len(group)) for group in groups)), params)
+    pending = [iter(group) for group in groups]
+    for n, pk in rows:
+        _saved(next(pending[n]), pk)
 
 
 @lru_cache(maxsize=256)

@@ -58,7 +58,8 @@ def batch_subscribers(topic: str) -> list[BatchSubscriber]:
 
 
 def event(*, topic: str, payload: dict, order=None, departure_id: int | None = None) -> OutboxEvent:
-    """An event not written yet, for publish_all()."""
+    """An event not written yet: the caller writes it with its other rows in its transaction
+    (intake.compiled_rows.insert_together), in list order (ids ascend with it)."""
     return OutboxEvent(topic=topic, order=order, departure_id=departure_id, payload=payload)
 
 
@@ -68,7 +69,3 @@ def publish(*, topic: str, payload: dict, order=None, departure_id: int | None =
     insert_all([written])
     return written
 
-
-def publish_all(written: list[OutboxEvent]) -> None:
-    """Write several events of one change in one INSERT, in their order (ids ascend with it)."""
-    insert_all(written)

@@ -17,7 +17,7 @@ from availability.services import hold_change, hold_confirm, hold_extend, hold_r
 from intake import events
 from intake.booking_rows import order_lines, order_locked
 from intake.canonical import order_document
-from intake.compiled_rows import update_fields
+from intake.compiled_rows import insert_together, update_fields
 from intake.drafts import OrderChanges
 from intake.errors import (
     AfterCancellationCutoff,
@@ -100,11 +100,13 @@ def order_confirm(*, order_id: int, actor: str, changes: OrderChanges | None = N
                 order.hold_expires_at = None
                 changed |= {"status", "confirmed_at", "hold_expires_at"}
             _save(order, changed)
+            published = []
             if confirming:
                 audit.append(audit_event(actor=actor, action="order.confirmed", order=order,
                                          departure=order.departure_id))
-                events.publish(topic=events.ORDER_CONFIRMED, order=order, payload=order_document(order, lines=lines))
-            audit_record_all(audit)
+                published.append(events.event(topic=events.ORDER_CONFIRMED, order=order,
+                                              payload=order_document(order, lines=lines)))
+            insert_together(audit, published)  # the audit and outbox rows in one statement
             return order
     raise InvalidOrderState(f"order is {order.status}", order_reference=order.reference, status=order.status)
 

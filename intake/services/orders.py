@@ -19,11 +19,11 @@ from availability.services import departure_book, departure_hold
 from intake import events
 from intake.booking_rows import order_by_key
 from intake.canonical import order_document
-from intake.compiled_rows import insert_all
+from intake.compiled_rows import insert_all, insert_together
 from intake.drafts import OrderDraft
 from intake.errors import DepartureNotBookable, IdempotencyConflict, IntakeError, OverCapacity
 from intake.models import Order, OrderLine, OrderStatus, Partner, ReviewItem
-from intake.services.audit import audit_record
+from intake.services.audit import audit_event, audit_record
 from intake.services.resolution import ResolvedOrder, draft_resolve
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -165,17 +165,17 @@ def _order_create(*, draft: OrderDraft, resolved: ResolvedOrder, hold, hold_ttl:
         **_order_fields(draft=draft, resolved=resolved),
     )
     insert_all([order])
-    lines = order_lines_write(order=order, lines=resolved.lines, new=True)
-    actor = actor_for(draft)
-    audit_record(actor=actor, action="order.created", order=order, departure=resolved.slot.departure_id,
-                 data={"status": order.status})
+    lines = order_lines_built(order=order, lines=resolved.lines)
+    audit = audit_event(actor=actor_for(draft), action="order.created", order=order,
+                        departure=resolved.slot.departure_id, data={"status": order.status})
     document = order_document(order, lines=lines)  # one document for both events: nothing changes in between
     topics = [events.ORDER_CREATED, events.ORDER_CONFIRMED] if confirmed else [events.ORDER_CREATED]
-    events.publish_all([
+    published = [
         *(events.event(topic=topic, order=order, payload=document) for topic in topics),
         events.event(topic=events.AVAILABILITY_CHANGED, departure_id=order.departure_id,
                      payload={"departure_id": order.departure_id}),
-    ])
+    ]
+    insert_together(lines, [audit], published)  # lines, audit and outbox rows in one statement
     return order
 
 
@@ -183,12 +183,17 @@ def order_lines_write(*, order: Order, lines, new: bool = False) -> list[OrderLi
     """Replace the order's lines with `lines` (unit, count); returns them as written, units attached."""
     if not new:
         order.lines.all().delete()
-    written = [
+    written = order_lines_built(order=order, lines=lines)
+    insert_all(written)
+    return written
+
+
+def order_lines_built(*, order: Order, lines) -> list[OrderLine]:
+    """The order's lines for `lines` (unit, count), not written yet."""
+    return [
         OrderLine(order=order, unit=unit, quantity=count, unit_price_minor=unit.price_minor, currency=unit.currency)
         for unit, count in lines
     ]
-    insert_all(written)
-    return written
 
 
 def _order_for_review(*, draft: OrderDraft, problem: IntakeError) -> Order:

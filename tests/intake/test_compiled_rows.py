@@ -9,8 +9,8 @@ from django.db import connection, connections, transaction
 from django.db.utils import OperationalError
 
 from intake.booking_rows import order_by_key, order_lines, order_locked, order_of_partner, option_with_product
-from intake.compiled_rows import insert_all, update_by_pk, update_fields
-from intake.models import AuditEvent, Order, OrderLine, RawSource
+from intake.compiled_rows import insert_all, insert_together, update_by_pk, update_fields
+from intake.models import AuditEvent, Order, OrderLine, OutboxEvent, RawSource
 from intake.services import order_submit
 from tests.factories import make_bookable, make_draft, make_partner
 
@@ -117,3 +117,13 @@ def test_the_order_lock_holds_the_order_row_and_only_it(order):
         release.set()
         thread.join(10)
     assert connection.vendor == "postgresql"
+
+
+def test_rows_of_several_models_written_together_keep_their_order_and_get_their_own_keys(order):
+    audits = [AuditEvent(actor="test", action=f"a{n}", order=order, data={"n": n}) for n in range(3)]
+    outbox = [OutboxEvent(topic=f"t{n}", order=order, payload={"n": n}) for n in range(2)]
+    insert_together(audits, [], outbox)
+    assert [a.pk for a in audits] == sorted(a.pk for a in audits) and all(not a._state.adding for a in audits)
+    assert [AuditEvent.objects.get(pk=a.pk).action for a in audits] == ["a0", "a1", "a2"]
+    assert [OutboxEvent.objects.get(pk=e.pk).payload for e in outbox] == [{"n": 0}, {"n": 1}]
+    assert OutboxEvent.objects.get(pk=outbox[0].pk).uuid == outbox[0].uuid
