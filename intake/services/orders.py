@@ -179,10 +179,9 @@ def _order_create(*, draft: OrderDraft, resolved: ResolvedOrder, hold, hold_ttl:
     return order
 
 
-def order_lines_write(*, order: Order, lines, new: bool = False) -> list[OrderLine]:
+def order_lines_write(*, order: Order, lines) -> list[OrderLine]:
     """Replace the order's lines with `lines` (unit, count); returns them as written, units attached."""
-    if not new:
-        order.lines.all().delete()
+    order.lines.all().delete()
     written = order_lines_built(order=order, lines=lines)
     insert_all(written)
     return written

@@ -1,7 +1,6 @@
 """The booking path's compiled reads and writes give exactly what the ORM gives (intake/compiled_rows.py)."""
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
