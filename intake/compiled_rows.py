@@ -108,7 +108,12 @@ def insert_all(objects: list[Model]) -> None:
     """INSERT new instances of one model in one statement; each gets its primary key, as after save()."""
     if not objects:
         return
-    ids = fetch(_insert_sql(type(objects[0]), len(objects)), _insert_params(objects, _db()))
+    db = _db()
+    if not db.features.can_return_columns_from_insert:  # SQLite before 3.35 has no RETURNING
+        for obj in objects:
+            obj.save(force_insert=True)
+        return
+    ids = fetch(_insert_sql(type(objects[0]), len(objects)), _insert_params(objects, db))
     for obj, (pk,) in zip(objects, ids):
         _saved(obj, pk)
 
@@ -128,7 +133,7 @@ def insert_together(*groups: list[Model]) -> None:
     (a data-modifying WITH per group), elsewhere one INSERT per group. Each instance gets its key."""
     groups = [group for group in groups if group]
     db = _db()
-    if len(groups) < 2 or not db.features.can_return_rows_from_bulk_insert or db.vendor != "postgresql":
+    if len(groups) < 2 or db.vendor != "postgresql":  # data-modifying WITH is PostgreSQL's
         for group in groups:
             insert_all(group)
         return

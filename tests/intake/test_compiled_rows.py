@@ -126,3 +126,14 @@ def test_rows_of_several_models_written_together_keep_their_order_and_get_their_
     assert [AuditEvent.objects.get(pk=a.pk).action for a in audits] == ["a0", "a1", "a2"]
     assert [OutboxEvent.objects.get(pk=e.pk).payload for e in outbox] == [{"n": 0}, {"n": 1}]
     assert OutboxEvent.objects.get(pk=outbox[0].pk).uuid == outbox[0].uuid
+
+
+@pytest.mark.skipif("sqlite" not in settings.DATABASES["default"]["ENGINE"], reason="only SQLite may lack RETURNING")
+@pytest.mark.django_db
+def test_without_returning_rows_are_saved_one_by_one_with_their_keys(monkeypatch):
+    """SQLite before 3.35 has no RETURNING: the ORM's save() writes them instead."""
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    raws = [RawSource(channel="api", content_type="application/json", body=b"{}", sha256="y" * 64) for _ in range(2)]
+    insert_all(raws)
+    assert all(raw.pk and not raw._state.adding for raw in raws)
+    assert RawSource.objects.filter(pk__in=[raw.pk for raw in raws]).count() == 2
