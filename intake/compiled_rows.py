@@ -153,13 +153,8 @@ def _update_sql(model: type[Model], names: tuple[str, ...]) -> str:
 
 def update_fields(obj: Model, names: list[str]) -> None:
     """UPDATE the named fields of a saved instance, as save(update_fields=names) does (auto_now included)."""
-    db = _db()
-    meta = obj._meta
-    fields = [meta.get_field(name) for name in names]
-    params = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]
-    params.append(meta.pk.get_db_prep_value(obj.pk, db))
-    with prepared_cursor(binary=False) as cursor:
-        cursor.execute(_update_sql(type(obj), tuple(f.name for f in fields)), params)
+    fields = [obj._meta.get_field(name) for name in names]
+    update_by_pk(type(obj), obj.pk, **{f.name: f.pre_save(obj, False) for f in fields})
 
 
 def update_by_pk(model: type[Model], pk, **values) -> None:

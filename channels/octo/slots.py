@@ -109,16 +109,10 @@ class _SlotHeads:
     """
 
     LIMIT = 100_000
-    _of_zone: dict = {}
 
     @classmethod
-    def of(cls, zone) -> "TextMemory":
-        found = cls._of_zone.get(zone)
-        if found is None:
-            if len(cls._of_zone) >= 1_000:
-                cls._of_zone.clear()
-            found = cls._of_zone[zone] = TextMemory(cls(zone).make, limit=cls.LIMIT)
-        return found
+    def of(cls, zone) -> TextMemory:
+        return _SLOT_HEADS_OF_ZONE[zone]
 
     def __init__(self, zone):
         self.slot_times = TimeTexts.of(zone).slot
@@ -132,6 +126,10 @@ class _SlotHeads:
             return head, "[]"
         (sh, sm), (eh, em) = divmod(start_of_day // MINUTE_US, 60), divmod(end_of_day // MINUTE_US, 60)
         return head, f'[{{"from": "{sh:02d}:{sm:02d}", "to": "{eh:02d}:{em:02d}"}}]'
+
+
+# zone -> its memory of slot heads, kept for the process
+_SLOT_HEADS_OF_ZONE = TextMemory(lambda zone: TextMemory(_SlotHeads(zone).make, limit=_SlotHeads.LIMIT), limit=1_000)
 
 
 class SlotRowsJson:

@@ -80,16 +80,9 @@ class TimeTexts:
     every instant. Get one with TimeTexts.of(zone): it keeps what it learnt.
     """
 
-    _of_zone: dict[ZoneInfo, "TimeTexts"] = {}
-
     @classmethod
     def of(cls, zone: ZoneInfo) -> "TimeTexts":
-        found = cls._of_zone.get(zone)
-        if found is None:
-            if len(cls._of_zone) >= 1_000:
-                cls._of_zone.clear()
-            found = cls._of_zone[zone] = cls(zone)
-        return found
+        return _OF_ZONE[zone]
 
     def __init__(self, zone: ZoneInfo):
         self.zone = zone
@@ -147,3 +140,6 @@ class TimeTexts:
             cutoff = self.utc(cutoff_us)
         return (_DATE_TEXTS[start_day] + _TIME_TEXTS[start_of_day] + offset_text, start_of_day,
                 _DATE_TEXTS[end_day] + _TIME_TEXTS[end_of_day] + offset_text, end_of_day, cutoff)
+
+
+_OF_ZONE = TextMemory(TimeTexts, limit=1_000)  # zone -> its TimeTexts, kept for the process
